@@ -1,0 +1,95 @@
+// buildApp: the whole HTTP + Socket.IO surface, without listening. Tests use
+// app.inject() or app.listen({ port: 0 }); server/index.ts is the only caller that
+// listens on PORT.
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import type { Net } from './net/types.ts';
+import type { TicketStore } from './store/types.ts';
+import { createLocator, type Locator } from './geo/locator.ts';
+import { createNetTiles, type NetTiles } from './geo/tiles.ts';
+import { attachLive, type Live } from './live/socket.ts';
+import { healthRoutes } from './routes/health.ts';
+import { areaRoutes } from './routes/areas.ts';
+import { tileRoutes } from './routes/tiles.ts';
+import { locateRoutes } from './routes/locate.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+import { statsRoutes } from './routes/stats.ts';
+
+export interface AppOptions {
+  net: Net;
+  store: TicketStore;
+  /** Built from the net when not given (tests share one to save the build). */
+  locator?: Locator;
+  tiles?: NetTiles;
+  /** The built wall (client/dist); not served when null or missing. */
+  clientDir?: string | null;
+  logger?: boolean | object;
+  /** The clock (epoch ms); tests may fix it. */
+  now?: () => number;
+}
+
+/** What every route plugin receives. */
+export interface AppDeps {
+  net: Net;
+  store: TicketStore;
+  locator: Locator;
+  tiles: NetTiles;
+  live: Live;
+  now: () => number;
+}
+
+export type App = FastifyInstance & { live: Live };
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  const live = attachLive(app.server, opts.net);
+  let tiles = opts.tiles;
+  const deps: AppDeps = {
+    net: opts.net,
+    store: opts.store,
+    locator: opts.locator ?? createLocator(opts.net),
+    // geojson-vt indexes take seconds to build: only when the first tile is asked for.
+    tiles: { tile: (z, x, y) => (tiles ??= createNetTiles(opts.net)).tile(z, x, y) },
+    live,
+    now: opts.now ?? Date.now,
+  };
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error(err);
+    const message = status >= 500 ? 'internal error' : err.message;
+    reply.code(status).send({ statusCode: status, error: status >= 500 ? 'Internal Server Error' : errorName(status), message });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !clientServed) {
+      return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+    }
+    return reply.sendFile('index.html');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
+    },
+  });
+  for (const routes of [healthRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, statsRoutes]) {
+    await app.register(routes, deps);
+  }
+  app.get('/api/docs/json', { schema: { hide: true } }, async () => app.swagger());
+
+  const clientServed = !!opts.clientDir && existsSync(opts.clientDir);
+  if (clientServed) await app.register(fastifyStatic, { root: opts.clientDir!, wildcard: false });
+
+  app.addHook('preClose', async () => live.close());
+  app.decorate('live', live);
+  return app as unknown as App;
+}
+
+function errorName(status: number): string {
+  return ({ 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Error';
+}

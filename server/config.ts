@@ -1,0 +1,30 @@
+// Settings from the environment, parsed once at start.
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  simulate: boolean;
+  /** Simulated tickets per minute. */
+  simRate: number;
+  basemap?: string;
+}
+
+function num(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
+  return n;
+}
+
+export function readConfig(): Config {
+  return {
+    port: num('PORT', 8080),
+    host: process.env.HOST ?? '0.0.0.0',
+    dataDir: resolve(process.env.DATA_DIR ?? 'var'),
+    simulate: process.env.SIMULATE !== '0',
+    simRate: num('SIM_RATE', 60),
+  };
+}

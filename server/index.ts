@@ -1,0 +1,37 @@
+// Entry point: load the net, open the store, listen on PORT, start the simulator.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readConfig } from './config.ts';
+import { loadNet } from './net/load.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+import { buildApp } from './app.ts';
+import { createSimulator } from './sim/simulator.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const config = readConfig();
+const t0 = performance.now();
+const net = loadNet();
+const store = openSqliteStore(config.dataDir);
+const app = await buildApp({ net, store, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+await app.listen({ port: config.port, host: config.host });
+
+const { port } = app.server.address() as { port: number };
+const url = `http://localhost:${port}`;
+const sim = config.simulate
+  ? createSimulator({ baseUrl: url, net, ratePerMinute: config.simRate, onError: (e) => app.log.warn({ err: e }, 'simulator') })
+  : null;
+
+console.log(`一张网 One Net — the wall is on ${url}`);
+console.log(`  net: ${net.areas.size} areas, ${net.features.grid.features.length} grids (started in ${Math.round(performance.now() - t0)} ms)`);
+console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${store.total()} tickets`);
+console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min (SIM_RATE; SIMULATE=0 turns it off)` : 'off'}`);
+console.log(`  API: ${url}/api/docs/json`);
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, async () => {
+    sim?.stop();
+    await app.close();
+    store.close();
+    process.exit(0);
+  });
+}

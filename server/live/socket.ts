@@ -1,0 +1,62 @@
+// The live feed: Socket.IO rooms named by area code. A client sits in one area's room
+// (any level, city 320400 by default); a ticket is sent to the rooms of its grid and
+// of every ancestor, so each client receives exactly the tickets of its area, once.
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Net } from '../net/types.ts';
+import { CITY_CODE } from '../net/hierarchy.ts';
+import type { Ticket } from '../domain/ticket.ts';
+
+export interface Live {
+  io: Server;
+  publishTicket(t: Ticket): void;
+  close(): Promise<void>;
+}
+
+const room = (code: string) => `area:${code}`;
+
+export function attachLive(server: HttpServer, net: Net): Live {
+  const io = new Server(server, {
+    serveClient: false,
+    cors: { origin: true },
+    // Socket.IO's own recovery: a wall that blips for under two minutes gets what it missed.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
+  });
+
+  const areaOf = (v: unknown): string | null => {
+    const code = typeof v === 'string' ? v : CITY_CODE;
+    return net.areas.has(code) ? code : null;
+  };
+
+  io.use((socket, next) => {
+    const area = areaOf(socket.handshake.query.area ?? socket.handshake.auth?.area);
+    if (!area) return next(new Error('area: unknown area code'));
+    socket.data.area = area;
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    if (!socket.recovered) socket.join(room(socket.data.area));
+    socket.on('join', (msg: { area?: unknown }, ack?: (r: unknown) => void) => {
+      const area = areaOf(msg?.area);
+      if (!area) return ack?.({ ok: false, message: 'area: unknown area code' });
+      socket.leave(room(socket.data.area));
+      socket.data.area = area;
+      socket.join(room(area));
+      ack?.({ ok: true, area });
+    });
+  });
+
+  return {
+    io,
+    publishTicket(t) {
+      const g = t.grid.code;
+      io.to([CITY_CODE, g.slice(0, 6), g.slice(0, 9), g.slice(0, 12), g].map(room)).emit('ticket', t);
+    },
+    // The HTTP server is Fastify's to close; here only the live connections end.
+    async close() {
+      io.disconnectSockets(true);
+      io.engine.close();
+    },
+  };
+}

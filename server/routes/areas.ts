@@ -1,0 +1,81 @@
+// The net as data: an area and its children, grid geometry by parent, label points, meta.
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import type { Grid, Level } from '../net/types.ts';
+import { pathTo } from '../net/hierarchy.ts';
+import { CATEGORIES, SOURCES, STATUSES } from '../domain/ticket.ts';
+import { areaCode, areaRef, lonLat } from './schemas.ts';
+
+const LEVELS = ['district', 'street', 'community', 'grid'] as const;
+
+export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net }) => {
+  app.get<{ Params: { code: string } }>('/api/areas/:code', {
+    schema: {
+      summary: 'One area of the net: its hierarchy, children and (for a grid) its team',
+      params: { type: 'object', required: ['code'], properties: { code: areaCode } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            code: { type: 'string' }, name: { type: 'string' }, level: { type: 'string' },
+            parent: { type: ['string', 'null'] },
+            path: { type: 'array', items: areaRef },
+            children: { type: 'array', items: areaRef },
+            areaKm2: { type: 'number' }, label: lonLat, bbox: { type: 'array', items: { type: 'number' } },
+            synthetic: { type: 'boolean' },
+            type: { type: 'string' }, households: { type: 'integer' }, unit: { type: 'string' },
+            workers: {
+              type: 'array',
+              items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, phone: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+  }, async (req, reply) => {
+    const a = net.areas.get(req.params.code);
+    if (!a) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `code: no area ${req.params.code}` });
+    const children = a.children.map((c) => {
+      const k = net.areas.get(c)!;
+      return { code: k.code, name: k.name, level: k.level };
+    });
+    const base = { ...a, path: pathTo(net, a.code), children };
+    if (a.level !== 'grid') return base;
+    const g = a as Grid;
+    return { ...base, workers: g.workers.map((id) => net.workers.get(id)).filter(Boolean) };
+  });
+
+  app.get<{ Querystring: { parent: string } }>('/api/grids', {
+    schema: {
+      summary: 'Grid boundaries under an area, as a GeoJSON FeatureCollection (RFC 7946)',
+      querystring: { type: 'object', required: ['parent'], properties: { parent: areaCode } },
+    },
+  }, async (req, reply) => {
+    const { parent } = req.query;
+    if (!net.areas.has(parent)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `parent: no area ${parent}` });
+    const prefix = parent === net.city.code ? '' : parent;
+    const features = net.features.grid.features
+      .filter((f) => f.properties.code.startsWith(prefix))
+      .map((f) => ({ ...f, properties: { ...f.properties, type: (net.areas.get(f.properties.code) as Grid).type } }));
+    reply.type('application/geo+json');
+    return { type: 'FeatureCollection', features };
+  });
+
+  // Label points per level, computed once: the wall draws names with deck.gl's TextLayer.
+  const labels = Object.fromEntries(LEVELS.map((level) => [level, [...net.areas.values()]
+    .filter((a) => a.level === level)
+    .map((a) => ({ code: a.code, name: a.name, label: a.label }))]));
+  app.get<{ Querystring: { level: Exclude<Level, 'city'> } }>('/api/labels', {
+    schema: {
+      summary: 'Label points of every area of one level',
+      querystring: { type: 'object', required: ['level'], properties: { level: { type: 'string', enum: LEVELS } } },
+    },
+  }, async (req) => labels[req.query.level]);
+
+  app.get('/api/meta', { schema: { summary: 'Vocabulary: ticket categories, sources, statuses; the city' } }, async () => ({
+    categories: CATEGORIES,
+    sources: SOURCES,
+    statuses: STATUSES,
+    city: { code: net.city.code, name: net.city.name, bbox: net.city.bbox, label: net.city.label },
+  }));
+};

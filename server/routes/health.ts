@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppDeps } from '../app.ts';
+
+const started = Date.now();
+
+export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store }) => {
+  app.get('/api/health', {
+    schema: {
+      summary: 'Liveness and the size of what is served',
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            status: { type: 'string' },
+            uptimeS: { type: 'number' },
+            grids: { type: 'integer' },
+            tickets: { type: 'integer' },
+          },
+        },
+      },
+    },
+  }, async () => ({
+    status: 'ok',
+    uptimeS: Math.round((Date.now() - started) / 1000),
+    grids: net.features.grid.features.length,
+    tickets: store.total(),
+  }));
+};

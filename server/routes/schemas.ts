@@ -1,0 +1,48 @@
+// JSON Schemas shared by the routes: they validate input and document output (OpenAPI).
+import { CATEGORY_CODES, DESCRIPTION_MAX, SOURCE_CODES, STATUS_CODES } from '../domain/ticket.ts';
+
+export const areaCode = { type: 'string', pattern: '^3204(\\d{2}|\\d{5}|\\d{8}|\\d{11})$', description: 'hierarchical area code' } as const;
+
+export const areaRef = {
+  type: 'object',
+  required: ['code', 'name'],
+  properties: { code: { type: 'string' }, name: { type: 'string' }, level: { type: 'string' } },
+} as const;
+
+export const lonLat = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } as const;
+
+export const errorSchema = {
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+export const ticketInput = {
+  type: 'object',
+  required: ['lon', 'lat', 'category', 'source'],
+  additionalProperties: false,
+  properties: {
+    lon: { type: 'number', minimum: -180, maximum: 180, description: 'WGS-84 longitude' },
+    lat: { type: 'number', minimum: -90, maximum: 90, description: 'WGS-84 latitude' },
+    category: { type: 'string', enum: CATEGORY_CODES },
+    description: { type: 'string', maxLength: DESCRIPTION_MAX, default: '' },
+    source: { type: 'string', enum: SOURCE_CODES },
+  },
+} as const;
+
+export const ticket = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    lon: { type: 'number' },
+    lat: { type: 'number' },
+    category: { type: 'string' },
+    description: { type: 'string' },
+    source: { type: 'string' },
+    status: { type: 'string', enum: STATUS_CODES },
+    grid: areaRef,
+    community: areaRef,
+    street: areaRef,
+    district: areaRef,
+  },
+} as const;

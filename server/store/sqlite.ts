@@ -1,0 +1,127 @@
+// The embedded store: better-sqlite3 in WAL mode under DATA_DIR.
+// Each insert is its own committed transaction before the HTTP answer, so an
+// acknowledged ticket survives a killed process (WAL + synchronous=NORMAL is durable
+// against process death; FULL would add power-loss durability at ~1 fsync per write).
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TicketInput, TicketRecord } from '../domain/ticket.ts';
+import type { CountQuery, TicketCounts, TicketQuery, TicketStore } from './types.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tickets (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at  INTEGER NOT NULL,
+  grid_code   TEXT    NOT NULL,
+  status      TEXT    NOT NULL,
+  category    TEXT    NOT NULL,
+  source      TEXT    NOT NULL,
+  lon         REAL    NOT NULL,
+  lat         REAL    NOT NULL,
+  description TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tickets_grid_seq ON tickets (grid_code, seq);
+CREATE INDEX IF NOT EXISTS tickets_created ON tickets (created_at, grid_code);
+`;
+
+interface Row {
+  seq: number;
+  created_at: number;
+  grid_code: string;
+  status: string;
+  category: string;
+  source: string;
+  lon: number;
+  lat: number;
+  description: string;
+}
+
+function fromRow(r: Row): TicketRecord {
+  return {
+    seq: r.seq,
+    createdAt: r.created_at,
+    gridCode: r.grid_code,
+    status: r.status as TicketRecord['status'],
+    category: r.category as TicketRecord['category'],
+    source: r.source as TicketRecord['source'],
+    lon: r.lon,
+    lat: r.lat,
+    description: r.description,
+  };
+}
+
+/** Codes are digits only, so every code starting with `p` sorts in [p, p + ':'). */
+function prefixRange(area: string): [string, string] {
+  return [area, area + ':'];
+}
+
+export function openSqliteStore(dataDir: string, file = 'one-net.sqlite'): TicketStore {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, file));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const insertStmt = db.prepare(
+    `INSERT INTO tickets (created_at, grid_code, status, category, source, lon, lat, description)
+     VALUES (@createdAt, @gridCode, 'reported', @category, @source, @lon, @lat, @description) RETURNING *`,
+  );
+  const getStmt = db.prepare('SELECT * FROM tickets WHERE seq = ?');
+  const totalStmt = db.prepare('SELECT count(*) AS n FROM tickets').pluck();
+
+  function where(q: CountQuery & { status?: string; beforeSeq?: number }) {
+    const clauses: string[] = [];
+    const params: (string | number)[] = [];
+    if (q.area) {
+      const [lo, hi] = prefixRange(q.area);
+      clauses.push('grid_code >= ? AND grid_code < ?');
+      params.push(lo, hi);
+    }
+    if (q.status) (clauses.push('status = ?'), params.push(q.status));
+    if (q.from !== undefined) (clauses.push('created_at >= ?'), params.push(q.from));
+    if (q.to !== undefined) (clauses.push('created_at < ?'), params.push(q.to));
+    if (q.beforeSeq !== undefined) (clauses.push('seq < ?'), params.push(q.beforeSeq));
+    return { sql: clauses.length ? 'WHERE ' + clauses.join(' AND ') : '', params };
+  }
+
+  // Prepared statements are cached per SQL text: the set of filter shapes is small.
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) cache.set(sql, (s = db.prepare(sql)));
+    return s;
+  };
+
+  return {
+    insert(input: TicketInput, gridCode: string, createdAt: number): TicketRecord {
+      return fromRow(insertStmt.get({ ...input, gridCode, createdAt }) as Row);
+    },
+    get(seq: number) {
+      const r = getStmt.get(seq) as Row | undefined;
+      return r && fromRow(r);
+    },
+    list(q: TicketQuery) {
+      const w = where(q);
+      const rows = prepare(`SELECT * FROM tickets ${w.sql} ORDER BY seq DESC LIMIT ?`).all(...w.params, q.limit);
+      return (rows as Row[]).map(fromRow);
+    },
+    count(q: CountQuery, childLength: number): TicketCounts {
+      const w = where(q);
+      const rows = prepare(
+        `SELECT substr(grid_code, 1, ?) AS child, status, category, count(*) AS n FROM tickets ${w.sql}
+         GROUP BY child, status, category`,
+      ).all(childLength, ...w.params) as { child: string; status: string; category: string; n: number }[];
+      const out: TicketCounts = { total: 0, byStatus: {}, byCategory: {}, byChild: {} };
+      for (const r of rows) {
+        out.total += r.n;
+        out.byStatus[r.status] = (out.byStatus[r.status] ?? 0) + r.n;
+        out.byCategory[r.category] = (out.byCategory[r.category] ?? 0) + r.n;
+        out.byChild[r.child] = (out.byChild[r.child] ?? 0) + r.n;
+      }
+      return out;
+    },
+    total: () => totalStmt.get() as number,
+    close: () => db.close(),
+  };
+}
