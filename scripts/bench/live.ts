@@ -1,0 +1,46 @@
+// Delivery latency of a ticket, POST → Socket.IO `ticket` event at a client in the
+// ticket's district room, on loopback, through the real app (store + index + rooms).
+// Sequential (one in flight) so the figure is latency, not queueing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connect } from 'socket.io-client';
+import { loadNet } from '../../server/net/load.ts';
+import { openSqliteStore } from '../../server/store/sqlite.ts';
+import { buildApp } from '../../server/app.ts';
+import { createSimulator } from '../../server/sim/simulator.ts';
+
+const N = Number(process.env.BENCH_LIVE_N ?? 2000);
+const dir = mkdtempSync(join(tmpdir(), 'one-net-bench-'));
+const net = loadNet();
+const store = openSqliteStore(dir);
+const app = await buildApp({ net, store, clientDir: null });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+const sim = createSimulator({ baseUrl: url, net, ratePerMinute: 0, seed: 7 });
+
+// One client per district plus one for the whole city: every ticket reaches two.
+const clients = await Promise.all(['320400', ...net.city.children].map((area) => new Promise<ReturnType<typeof connect>>((resolve) => {
+  const s = connect(url, { query: { area }, transports: ['websocket'] });
+  s.once('connect', () => resolve(s));
+})));
+const [cityClient] = clients;
+
+const lat: number[] = [];
+for (let i = 0; i < N + 100; i++) {
+  const body = JSON.stringify(sim.next());
+  const t0 = performance.now();
+  const arrived = new Promise<void>((resolve) => cityClient.once('ticket', () => resolve()));
+  const res = await fetch(`${url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  await res.arrayBuffer();
+  await arrived;
+  if (i >= 100) lat.push(performance.now() - t0); // the first 100 warm up the JIT
+}
+lat.sort((a, b) => a - b);
+const q = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 1000) / 1000;
+console.log(JSON.stringify({ bench: 'live', what: 'POST /api/tickets → socket ticket event (loopback)', n: lat.length, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: q(1) }));
+
+for (const c of clients) c.close();
+await app.close();
+store.close();
+rmSync(dir, { recursive: true, force: true });
