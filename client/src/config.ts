@@ -1,0 +1,13 @@
+// Deployment constants for this wall. The area is the command centre's own scope.
+import type { BBox } from './types.ts';
+
+export const AREA = '320400';
+/** Used before /api/meta answers, so the first frame already shows the whole city. */
+export const CITY_BBOX: BBox = [119.1, 31.15, 120.2, 32.05];
+export const FEED_CAP = 50;
+/** How often the header counts are re-read from the server (they also move on every ticket). */
+export const STATS_REFRESH_MS = 60_000;
+/** Deepest zoom the server's net tiles are cut at; MapLibre overzooms beyond it. */
+export const NET_TILE_MAXZOOM = 14;
+/** Optional basemap under the net: an XYZ raster template or a MapLibre style URL. */
+export const BASEMAP: string = (import.meta.env.VITE_BASEMAP as string | undefined) ?? '';

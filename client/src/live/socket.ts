@@ -1,0 +1,78 @@
+// The ONE socket → store bridge. Everything live on the wall enters here.
+import { io, type Socket } from 'socket.io-client';
+import { startOfTodayIso } from '../api.ts';
+import { AREA, STATS_REFRESH_MS } from '../config.ts';
+import { getState, setState } from '../store.ts';
+import type { Ticket, TodayStats } from '../types.ts';
+import { measureUpdate } from './metrics.ts';
+import { refreshStats, resyncToday } from './sync.ts';
+import { applyTicket } from './tickets.ts';
+
+export function startLive(onSynced?: () => void): () => void {
+  const socket: Socket = io({ query: { area: AREA } });
+  let todayStart = Date.parse(startOfTodayIso());
+  let syncing: Promise<void> | null = null;
+  // Tickets that arrive while a re-sync is in flight are applied after it (by id, so no double count).
+  let queue: Ticket[] = [];
+
+  const resync = (): Promise<void> => {
+    if (syncing) return syncing;
+    queue = [];
+    todayStart = Date.parse(startOfTodayIso());
+    syncing = resyncToday()
+      .then(() => {
+        const pending = queue;
+        queue = [];
+        syncing = null;
+        for (const t of pending) applyTicket(t, todayStart);
+        onSynced?.();
+      })
+      .catch((e: unknown) => {
+        console.warn('resync failed', e);
+        syncing = null;
+        queue = [];
+        setTimeout(() => void resync(), 5000);
+      });
+    return syncing;
+  };
+
+  socket.on('connect', () => {
+    setState({ connection: 'online' });
+    void resync();
+  });
+  socket.on('disconnect', () => setState({ connection: 'reconnecting' }));
+  socket.io.on('reconnect_attempt', () => setState({ connection: 'reconnecting' }));
+  socket.on('connect_error', () => {
+    if (getState().connection === 'online') return;
+    setState({ connection: 'reconnecting' });
+  });
+
+  socket.on('ticket', (t: Ticket) => {
+    if (syncing) {
+      queue.push(t);
+      return;
+    }
+    measureUpdate(() => applyTicket(t, todayStart));
+  });
+
+  // A server that pushes KPI frames: take them when they are ours.
+  socket.on('stats', (s: Partial<TodayStats>) => {
+    if (!syncing && s && s.area === AREA && typeof s.reported === 'number' && s.byStatus) {
+      setState({ stats: s as TodayStats });
+    }
+  });
+
+  const timer = setInterval(() => {
+    if (syncing || !socket.connected) return;
+    refreshStats()
+      .then((sameDay) => {
+        if (!sameDay || Date.parse(startOfTodayIso()) !== todayStart) void resync();
+      })
+      .catch((e: unknown) => console.warn('stats refresh', e));
+  }, STATS_REFRESH_MS);
+
+  return () => {
+    clearInterval(timer);
+    socket.close();
+  };
+}

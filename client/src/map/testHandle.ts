@@ -1,0 +1,35 @@
+// window.__wall: what the end-to-end tests (and a curious operator) can read.
+import type { Map as MlMap } from 'maplibre-gl';
+
+export interface WallHandle {
+  map: MlMap | null;
+  /** Map loaded and today's tickets synced once. */
+  ready: boolean;
+  /** The map went idle with the net's vector tiles loaded and drawn. */
+  gridsDrawn: boolean;
+  /** performance.now() when gridsDrawn became true. */
+  firstRenderMs: number;
+  /** [lon, lat] → [x, y] CSS pixels in the page. */
+  project: (lonLat: [number, number]) => [number, number];
+  updateMs: { last: number; mean: number; count: number };
+}
+
+declare global {
+  interface Window {
+    __wall: WallHandle;
+  }
+}
+
+export function wallHandle(): WallHandle {
+  if (!window.__wall) {
+    window.__wall = {
+      map: null,
+      ready: false,
+      gridsDrawn: false,
+      firstRenderMs: 0,
+      project: () => [NaN, NaN],
+      updateMs: { last: 0, mean: 0, count: 0 },
+    };
+  }
+  return window.__wall;
+}

@@ -1,0 +1,26 @@
+// Today's tickets as dots, straight from the typed arrays of TicketBuffer.
+import { ScatterplotLayer } from '@deck.gl/layers';
+import type { TicketBuffer } from '../live/ticketBuffer.ts';
+
+export function ticketsLayer(buf: TicketBuffer, version: number): ScatterplotLayer {
+  return new ScatterplotLayer({
+    id: 'tickets',
+    // A new wrapper per version tells deck.gl to take the buffers again; no per-ticket JS runs.
+    data: {
+      length: buf.count,
+      attributes: {
+        getPosition: { value: buf.positions, size: 2 },
+        getFillColor: { value: buf.colors, size: 4, normalized: true },
+      },
+    },
+    radiusUnits: 'pixels',
+    getRadius: 4,
+    radiusMinPixels: 3,
+    stroked: true,
+    getLineColor: [10, 18, 32, 200],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 1,
+    pickable: false,
+    updateTriggers: { getPosition: version, getFillColor: version },
+  });
+}

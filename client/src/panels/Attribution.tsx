@@ -1,0 +1,8 @@
+// Corner note: the subdivisions below district level are generated, not official.
+export function Attribution() {
+  return (
+    <div className="attribution" data-testid="attribution">
+      街道/社区/网格边界为合成数据（synthetic）
+    </div>
+  );
+}

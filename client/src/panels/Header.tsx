@@ -1,0 +1,19 @@
+// The top band: product title, today's counts, clock and connection.
+import { Clock } from './Clock.tsx';
+import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { TodayCounts } from './TodayCounts.tsx';
+
+export function Header() {
+  return (
+    <header className="header">
+      <h1 className="title">
+        常州市 一张网<span className="title-sep">·</span>网格化社会治理指挥中心
+      </h1>
+      <TodayCounts />
+      <div className="header-right">
+        <Clock />
+        <ConnectionBadge />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,88 @@
+// The one store of the wall. The socket bridge and the loaders write into it;
+// components and map layers only select from it.
+import { useSyncExternalStore } from 'react';
+import { TicketBuffer } from './live/ticketBuffer.ts';
+import type { Area, GridGeometry, Label, Level, Meta, Ticket, TodayStats } from './types.ts';
+
+export type Connection = 'connecting' | 'online' | 'reconnecting';
+export type LabelLevel = Exclude<Level, 'city'>;
+
+export interface Selection {
+  code: string;
+  status: 'loading' | 'ready' | 'error';
+  area: Area | null;
+  geometry: GridGeometry | null;
+  tickets: Ticket[];
+  error?: string;
+}
+
+export interface Pulse {
+  id: string;
+  lon: number;
+  lat: number;
+  /** performance.now() when it arrived */
+  t0: number;
+}
+
+export interface Names {
+  category: Map<string, string>;
+  source: Map<string, string>;
+  status: Map<string, string>;
+}
+
+export interface WallState {
+  meta: Meta | null;
+  names: Names;
+  connection: Connection;
+  stats: TodayStats | null;
+  /** Mutable typed arrays; `ticketsVersion` changes whenever they do. */
+  tickets: TicketBuffer;
+  ticketsVersion: number;
+  /** Newest first, capped. */
+  feed: Ticket[];
+  pulses: Pulse[];
+  selection: Selection | null;
+  labels: Partial<Record<LabelLevel, Label[]>>;
+}
+
+const emptyNames = (): Names => ({ category: new Map(), source: new Map(), status: new Map() });
+
+let state: WallState = {
+  meta: null,
+  names: emptyNames(),
+  connection: 'connecting',
+  stats: null,
+  tickets: new TicketBuffer(),
+  ticketsVersion: 0,
+  feed: [],
+  pulses: [],
+  selection: null,
+  labels: {},
+};
+
+const listeners = new Set<() => void>();
+
+export const getState = (): WallState => state;
+
+export function setState(patch: Partial<WallState> | ((s: WallState) => Partial<WallState>)): void {
+  const p = typeof patch === 'function' ? patch(state) : patch;
+  state = { ...state, ...p };
+  for (const l of listeners) l();
+}
+
+export function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function useWall<T>(selector: (s: WallState) => T): T {
+  return useSyncExternalStore(subscribe, () => selector(state));
+}
+
+export function namesFromMeta(meta: Meta): Names {
+  return {
+    category: new Map(meta.categories.map((c) => [c.code, c.name])),
+    source: new Map(meta.sources.map((c) => [c.code, c.name])),
+    status: new Map(meta.statuses.map((c) => [c.code, c.name])),
+  };
+}

@@ -1,0 +1,93 @@
+// The shapes the server answers with (docs/API.md). Only what the wall reads.
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+
+export type Level = 'city' | 'district' | 'street' | 'community' | 'grid';
+export type LonLat = [number, number];
+export type BBox = [number, number, number, number];
+
+export interface AreaRef {
+  code: string;
+  name: string;
+  level?: Level;
+}
+
+export interface Worker {
+  id: string;
+  name: string;
+  role: 'full_time' | 'part_time' | 'leader' | string;
+  phone: string;
+}
+
+export interface Area {
+  code: string;
+  name: string;
+  level: Level;
+  parent: string | null;
+  path: AreaRef[];
+  children: AreaRef[];
+  areaKm2: number;
+  label: LonLat;
+  bbox: BBox;
+  synthetic: boolean;
+  // grids only
+  type?: 'base' | 'dedicated';
+  households?: number;
+  unit?: string;
+  workers?: Worker[];
+}
+
+export interface Ticket {
+  id: string;
+  createdAt: string;
+  lon: number;
+  lat: number;
+  category: string;
+  description?: string;
+  source: string;
+  status: string;
+  grid: { code: string; name: string };
+  community?: { code: string; name: string };
+  street?: { code: string; name: string };
+  district?: { code: string; name: string };
+}
+
+export interface TicketPage {
+  items: Ticket[];
+  nextCursor: string | null;
+}
+
+export interface TodayStats {
+  date: string;
+  area: string;
+  reported: number;
+  byStatus: Record<string, number>;
+  byCategory: Record<string, number>;
+  byChild: { code: string; name: string; reported: number }[];
+}
+
+export interface CodeName {
+  code: string;
+  name: string;
+}
+
+export interface Meta {
+  categories: CodeName[];
+  sources: CodeName[];
+  statuses: CodeName[];
+  city: { code: string; name: string; bbox: BBox };
+}
+
+export interface Label {
+  code: string;
+  name: string;
+  label: LonLat;
+}
+
+export interface Located {
+  grid: { code: string; name: string } | null;
+  community?: AreaRef;
+  street?: AreaRef;
+  district?: AreaRef;
+}
+
+export type GridGeometry = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string }>;
