@@ -6,6 +6,8 @@ import { booleanPointInPolygon } from '@turf/turf';
 import { bbox as turfBbox } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { GridIndex, orient } from '../server/geo/grid-index.ts';
+import { loadNet } from '../server/net/load.ts';
+import { mulberry32 as random } from '../server/sim/random.ts';
 
 type Grids = FeatureCollection<Polygon | MultiPolygon, { code: string }>;
 
@@ -13,16 +15,6 @@ const grid = (code: string, geometry: Polygon | MultiPolygon): Feature<Polygon |
   ({ type: 'Feature', properties: { code }, geometry });
 const box = (x0: number, y0: number, x1: number, y1: number): Position[] =>
   [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
-
-/** Seeded PRNG (mulberry32), so every run checks the same points. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The referee: Turf over the grids whose bbox holds the point; lowest index wins. */
 function turfReferee(grids: Grids): (x: number, y: number) => number {
@@ -173,7 +165,11 @@ function expectAgreement(grids: Grids, randomPoints: number): void {
 }
 
 describe('GridIndex agrees with Turf point by point', () => {
-  it('on a synthetic 6,300-grid Voronoi net: 1,000,000 random points, every vertex and edge midpoint', () => {
-    expectAgreement(syntheticNet(9000), 1_000_000);
+  it('on the Changzhou net: 1,000,000 random points in the city\'s bbox, every vertex and edge midpoint', () => {
+    expectAgreement(loadNet().features.grid, 1_000_000);
+  });
+
+  it('on a synthetic Voronoi net of ~6,300 grids: 500,000 random points, every vertex and edge midpoint', () => {
+    expectAgreement(syntheticNet(11_000), 500_000);
   });
 });
