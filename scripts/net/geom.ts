@@ -149,9 +149,30 @@ export function pointInGeom(x: number, y: number, g: Geom): boolean {
   return false;
 }
 
-/** A label point inside the area: the centroid if it falls inside, else Turf's point on surface. */
+/**
+ * A label point inside the area: the centroid if it falls inside, else the middle of the
+ * widest stretch of the horizontal line through the middle of the largest part.
+ */
 export function labelPoint(g: Geom): [number, number] {
+  const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
   const c = turf.centroid(g).geometry.coordinates;
-  const p = pointInGeom(c[0], c[1], g) ? c : turf.pointOnFeature(g).geometry.coordinates;
-  return [Math.round(p[0] * 1e6) / 1e6, Math.round(p[1] * 1e6) / 1e6];
+  if (pointInGeom(r6(c[0]), r6(c[1]), g)) return [r6(c[0]), r6(c[1])];
+  const largest = polygons(g).map((p) => ({ p, a: Math.abs(ringSignedArea(p[0])) })).sort((a, b) => b.a - a.a)[0].p;
+  const [, y0, , y1] = bboxOf({ type: 'Polygon', coordinates: largest });
+  for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]) {
+    const y = r6(y0 + (y1 - y0) * t);
+    const xs: number[] = [];
+    for (const r of largest) for (let i = 0, k = r.length - 1; i < r.length; k = i++) {
+      const [xa, ya] = r[k], [xb, yb] = r[i];
+      if ((ya > y) !== (yb > y)) xs.push(xa + ((y - ya) * (xb - xa)) / (yb - ya));
+    }
+    xs.sort((a, b) => a - b);
+    let best: [number, number] | null = null, width = 0;
+    for (let i = 0; i + 1 < xs.length; i += 2) {
+      const p: [number, number] = [r6((xs[i] + xs[i + 1]) / 2), y];
+      if (xs[i + 1] - xs[i] > width && pointInGeom(p[0], p[1], g)) { best = p; width = xs[i + 1] - xs[i]; }
+    }
+    if (best) return best;
+  }
+  throw new Error('no label point inside the area');
 }
