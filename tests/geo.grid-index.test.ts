@@ -50,6 +50,8 @@ const small: Grids = {
     // 12, 13: a square split along its diagonal, sharing its west edge with grid 10.
     grid(code(12), { type: 'Polygon', coordinates: [[[120.75, 31.5], [121, 31.5], [121, 31.75], [120.75, 31.5]]] }),
     grid(code(13), { type: 'Polygon', coordinates: [[[120.75, 31.5], [121, 31.75], [120.75, 31.75], [120.75, 31.5]]] }),
+    // 14: overlaps 12 and 13 (a data error the net should not have; the rule still holds).
+    grid(code(14), { type: 'Polygon', coordinates: [box(120.875, 31.625, 121.125, 31.875)] }),
   ],
 };
 
@@ -90,6 +92,9 @@ describe('GridIndex on a hand-made net', () => {
     ['on the diagonal shared by 12 and 13', 120.875, 31.625, 12],
     ['one ulp above the diagonal', 120.875, 31.625 + 2 ** -48, 13],
     ['one ulp right of the diagonal', 120.875 + 2 ** -46, 31.625, 12],
+    ['where 12 and 14 overlap', 120.95, 31.65, 12],
+    ['where 13 and 14 overlap', 120.9, 31.7, 13],
+    ['in 14 alone', 121.05, 31.7, 14],
     ['north of everything', 120.2, 33, null],
     ['west of everything', 119, 31.6, null],
     ['not a number', NaN, 31.6, null],
@@ -102,7 +107,7 @@ describe('GridIndex on a hand-made net', () => {
     const referee = turfReferee(small);
     for (const [, x, y] of cases) if (!Number.isNaN(x)) expect(index.locate(x, y)).toBe(referee(x, y));
     // A lattice of step 1/256° hits every vertex, edge and rim above exactly.
-    for (let x = 119.9375; x <= 121.0625; x += 1 / 256) {
+    for (let x = 119.9375; x <= 121.1875; x += 1 / 256) {
       for (let y = 31.4375; y <= 32.0625; y += 1 / 256) expect(index.locate(x, y)).toBe(referee(x, y));
     }
   });
