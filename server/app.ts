@@ -2,6 +2,7 @@
 // app.inject() or app.listen({ port: 0 }); server/index.ts is the only caller that
 // listens on PORT.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
@@ -46,6 +47,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    schemaErrorFormatter: fieldError,
   });
   const live = attachLive(app.server, opts.net);
   let tiles = opts.tiles;
@@ -88,6 +90,16 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('preClose', async () => live.close());
   app.decorate('live', live);
   return app as unknown as App;
+}
+
+/** Validation errors name the field: "body/lat must be <= 90", "body/colour is not allowed". */
+function fieldError(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const e = errors[0];
+  const path = `${dataVar}${e.instancePath}`;
+  const p = e.params as { additionalProperty?: string; missingProperty?: string };
+  if (e.keyword === 'additionalProperties' && p.additionalProperty) return new Error(`${path}/${p.additionalProperty} is not allowed`);
+  if (e.keyword === 'required' && p.missingProperty) return new Error(`${path}/${p.missingProperty} is required`);
+  return new Error(`${path} ${e.message}`);
 }
 
 function errorName(status: number): string {
