@@ -63,7 +63,13 @@ describe('the wall in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid="feed-item"]').first().textContent(), { timeout: 5_000 }).toContain(g.name);
     await expect.poll(() => page.locator('[data-testid="today-reported"]').textContent()).toContain('1');
 
-    // Click the grid on the map: the panel shows it and its hierarchy.
+    // Zoom in to the grid's street as a dispatcher would, then click the grid: the
+    // panel shows it and its hierarchy.
+    await page.evaluate((p) => new Promise<void>((resolve) => {
+      const map = (window as any).__wall.map;
+      map.once('idle', () => resolve());
+      map.jumpTo({ center: p, zoom: 14 });
+    }), g.label);
     const [x, y] = await page.evaluate((p) => (window as any).__wall.project(p), g.label);
     await page.mouse.click(x, y);
     const panel = page.locator('[data-testid="grid-panel"]');
