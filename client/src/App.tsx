@@ -1,7 +1,6 @@
 // The wall: the map underneath, panels floating over it, one live connection.
 import { useEffect } from 'react';
 import { startLive } from './live/socket.ts';
-import { loadMeta } from './live/sync.ts';
 import { MapView } from './map/MapView.tsx';
 import { wallHandle } from './map/testHandle.ts';
 import { Attribution } from './panels/Attribution.tsx';
@@ -14,7 +13,6 @@ import { clearSelection } from './selection.ts';
 
 export function App() {
   useEffect(() => {
-    void loadMeta();
     const stop = startLive(() => {
       wallHandle().ready = true;
     });

@@ -8,6 +8,6 @@ export const FEED_CAP = 50;
 /** How often the header counts are re-read from the server (they also move on every ticket). */
 export const STATS_REFRESH_MS = 60_000;
 /** Deepest zoom the server's net tiles are cut at; MapLibre overzooms beyond it. */
-export const NET_TILE_MAXZOOM = 14;
+export const NET_TILE_MAXZOOM = 16;
 /** Optional basemap under the net: an XYZ raster template or a MapLibre style URL. */
 export const BASEMAP: string = (import.meta.env.VITE_BASEMAP as string | undefined) ?? '';

@@ -28,9 +28,12 @@ export function startLive(onSynced?: () => void): () => void {
         onSynced?.();
       })
       .catch((e: unknown) => {
+        // Keep the live part flowing while the server cannot give us the list; try again soon.
         console.warn('resync failed', e);
-        syncing = null;
+        const pending = queue;
         queue = [];
+        syncing = null;
+        for (const t of pending) applyTicket(t, todayStart);
         setTimeout(() => void resync(), 5000);
       });
     return syncing;

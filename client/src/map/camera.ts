@@ -10,7 +10,7 @@ export const setCameraMap = (m: MlMap | null): void => {
 
 /** Screen space the overlaid panels cover, so what we fit to is not hidden under them. */
 export function framePadding(withGridPanel: boolean): PaddingOptions {
-  return { top: 150, bottom: 70, left: withGridPanel ? 660 : 60, right: 560 };
+  return { top: 130, bottom: 50, left: withGridPanel ? 660 : 60, right: 560 };
 }
 
 export function fitBbox(bbox: BBox, opts: { withGridPanel: boolean; maxZoom?: number; animate?: boolean }): void {

@@ -44,8 +44,11 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
       if (!raf) raf = requestAnimationFrame(tick);
     }
 
-    if (labels?.placed !== placed) labels = { placed, layer: labelsLayer(placed) };
-    layers.push(labels.layer);
+    // An empty TextLayer would still build a font atlas (and warn): leave it out until there are names.
+    if (placed.length > 0) {
+      if (labels?.placed !== placed) labels = { placed, layer: labelsLayer(placed) };
+      layers.push(labels.layer);
+    }
 
     overlay.setProps({ layers });
   };

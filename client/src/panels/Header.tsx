@@ -7,7 +7,9 @@ export function Header() {
   return (
     <header className="header">
       <h1 className="title">
-        常州市 一张网<span className="title-sep">·</span>网格化社会治理指挥中心
+        <span className="title-main">常州市 一张网</span>
+        <span className="title-sep"> · </span>
+        <span className="title-sub">网格化社会治理指挥中心</span>
       </h1>
       <TodayCounts />
       <div className="header-right">

@@ -7,7 +7,7 @@ const fmt = new Intl.NumberFormat('zh-CN');
 export function TodayCounts() {
   const stats = useWall((s) => s.stats);
   const statuses = useWall((s) => s.meta?.statuses);
-  const shown = (statuses ?? Object.keys(stats?.byStatus ?? {}).map((code) => ({ code, name: code }))).slice(0, 6);
+  const shown = (statuses ?? Object.keys(stats?.byStatus ?? {}).map((code) => ({ code, name: code }))).slice(0, 8);
   return (
     <div className="counts">
       <div className="count-main">
