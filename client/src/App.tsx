@@ -30,12 +30,12 @@ export function App() {
     <div className="wall">
       <MapView />
       <Header />
-      <div className="right-column">
+      <div className="right-column" data-occludes>
         <DistrictChart />
         <LiveFeed />
       </div>
       <GridPanel />
-      <div className="bottom-left">
+      <div className="bottom-left" data-occludes>
         <Legend />
         <Attribution />
       </div>

@@ -3,7 +3,7 @@ import type { BBox } from './types.ts';
 
 export const AREA = '320400';
 /** Used before /api/meta answers, so the first frame already shows the whole city. */
-export const CITY_BBOX: BBox = [119.1, 31.15, 120.2, 32.05];
+export const CITY_BBOX: BBox = [119.136, 31.155, 120.201, 32.063];
 export const FEED_CAP = 50;
 /** How often the header counts are re-read from the server (they also move on every ticket). */
 export const STATS_REFRESH_MS = 60_000;

@@ -14,6 +14,8 @@ import { wallHandle } from './testHandle.ts';
 
 // Bundled, the library cannot find its worker next to itself: tell it where Vite put it.
 maplibregl.setWorkerUrl(workerUrl);
+// Start the tile workers now, while React and the panels are still being set up.
+maplibregl.prewarm();
 
 export function MapView() {
   const container = useRef<HTMLDivElement>(null);
@@ -21,6 +23,7 @@ export function MapView() {
   useEffect(() => {
     const el = container.current;
     if (!el) return;
+    performance.mark('wall:map-create');
     const [w, s, e, n] = getState().meta?.city.bbox ?? CITY_BBOX;
     const map = new maplibregl.Map({
       container: el,
@@ -38,9 +41,8 @@ export function MapView() {
       maxZoom: 18,
       fadeDuration: 0,
     });
+    performance.mark('wall:map-created');
     map.touchZoomRotate.disableRotation();
-    const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
-    map.addControl(overlay);
     setCameraMap(map);
 
     const handle = wallHandle();
@@ -51,21 +53,37 @@ export function MapView() {
       return [r.left + p.x, r.top + p.y];
     };
 
+    // deck.gl gets its own WebGL context; creating it (and compiling its shaders) while
+    // MapLibre draws the first frame only slows both. The net comes first, our data right after.
     let unbindLayers: (() => void) | null = null;
+    let overlay: MapboxOverlay | null = null;
+    const startDeck = (): void => {
+      if (overlay) return;
+      overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+      map.addControl(overlay);
+      unbindLayers = bindDeckLayers(map, overlay);
+    };
+    let deckFallback: ReturnType<typeof setTimeout> | undefined;
+    map.once('render', () => performance.mark('wall:first-render'));
+    map.once('data', () => performance.mark('wall:first-data'));
     map.on('style.load', () => {
+      performance.mark('wall:style-load');
       if (needsNetAdded()) addNetToStyle(map);
     });
     map.on('load', () => {
-      unbindLayers = bindDeckLayers(map, overlay);
+      performance.mark('wall:map-load');
+      deckFallback = setTimeout(startDeck, 5000); // if the net never reports drawn (server down)
     });
 
     // gridsDrawn: the first idle after the net's tiles are in and drawn.
     const onIdle = (): void => {
       if (handle.gridsDrawn || !map.getSource(NET_SOURCE) || !map.isSourceLoaded(NET_SOURCE)) return;
       if (map.queryRenderedFeatures({ layers: ['district-line'] }).length === 0) return;
+      performance.mark('wall:grids-drawn');
       handle.firstRenderMs = performance.now();
       handle.gridsDrawn = true;
       map.off('idle', onIdle);
+      startDeck();
     };
     map.on('idle', onIdle);
 
@@ -89,6 +107,7 @@ export function MapView() {
 
     return () => {
       unsubscribe();
+      clearTimeout(deckFallback);
       unbindLayers?.();
       setCameraMap(null);
       handle.map = null;

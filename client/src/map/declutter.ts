@@ -14,7 +14,18 @@ export interface PlacedLabel {
 }
 
 const CELL = 64;
-const PAD = 6;
+/** Space around a name, per level: fine levels get more air so the wall stays calm. */
+const PAD: Record<LabelLevel, number> = { district: 8, street: 8, community: 12, grid: 16 };
+const OFFSET = CELL * 8; // keeps boxes near the edges at positive cell indexes
+
+/** Screen rectangles the panels cover (elements marked data-occludes), in map pixels. */
+function occluded(map: MlMap): number[][] {
+  const origin = map.getCanvas().getBoundingClientRect();
+  return [...document.querySelectorAll('[data-occludes]')].map((el) => {
+    const r = el.getBoundingClientRect();
+    return [r.left - origin.left + OFFSET, r.top - origin.top + OFFSET, r.right - origin.left + OFFSET, r.bottom - origin.top + OFFSET];
+  });
+}
 
 export function declutter(map: MlMap, labels: Partial<Record<LabelLevel, Label[]>>): PlacedLabel[] {
   const zoom = map.getZoom();
@@ -47,16 +58,19 @@ export function declutter(map: MlMap, labels: Partial<Record<LabelLevel, Label[]
     }
   };
 
+  for (const box of occluded(map)) insert(box);
+
   for (const rule of LABEL_RULES) {
+    const pad = PAD[rule.level];
     if (zoom < rule.minZoom || zoom >= rule.maxZoom) continue;
     for (const l of labels[rule.level] ?? []) {
       const [lon, lat] = l.label;
       if (lon < w || lon > e || lat < s || lat > n) continue;
       const p = map.project(l.label);
-      const halfW = (l.name.length * rule.size) / 2 + PAD;
-      const halfH = rule.size / 2 + PAD;
+      const halfW = (l.name.length * rule.size) / 2 + pad;
+      const halfH = rule.size / 2 + pad;
       if (p.x - halfW < 0 || p.x + halfW > width || p.y - halfH < 0 || p.y + halfH > height) continue;
-      const box = [p.x - halfW + CELL * 8, p.y - halfH + CELL * 8, p.x + halfW + CELL * 8, p.y + halfH + CELL * 8];
+      const box = [p.x - halfW + OFFSET, p.y - halfH + OFFSET, p.x + halfW + OFFSET, p.y + halfH + OFFSET];
       if (collides(box)) continue;
       insert(box);
       out.push({ code: l.code, name: l.name, position: l.label, size: rule.size, color: rule.color });

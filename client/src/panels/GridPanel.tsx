@@ -14,7 +14,7 @@ export function GridPanel() {
   const { area, tickets, status } = selection;
 
   return (
-    <aside className="grid-panel" data-testid="grid-panel" data-state={status}>
+    <aside className="grid-panel" data-testid="grid-panel" data-state={status} data-occludes>
       <button type="button" className="close" aria-label="关闭" title="关闭 (Esc)" onClick={clearSelection}>
         ×
       </button>

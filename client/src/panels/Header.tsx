@@ -5,7 +5,7 @@ import { TodayCounts } from './TodayCounts.tsx';
 
 export function Header() {
   return (
-    <header className="header">
+    <header className="header" data-occludes>
       <h1 className="title">
         <span className="title-main">常州市 一张网</span>
         <span className="title-sep"> · </span>
