@@ -2,42 +2,29 @@
 // net to be drawn, a ticket posted through the API shows in the live feed, a click on
 // a grid opens its panel. The screenshot goes to docs/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../scripts/chromium.ts';
 import { join } from 'node:path';
 import { clientDist, ensureClientBuilt, root } from '../scripts/client-build.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { openSqliteStore } from '../server/store/sqlite.ts';
-import { buildApp, type App } from '../server/app.ts';
-import { gridOf, report, theNet } from './helpers.ts';
+import { gridOf, report, testApp, theNet, type TestApp } from './helpers.ts';
 
-export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
 
-let app: App;
+let t: TestApp;
 let browser: Browser;
 let page: Page;
 let url: string;
-const dir = mkdtempSync(join(tmpdir(), 'one-net-e2e-'));
-const store = openSqliteStore(dir);
 
 beforeAll(async () => {
   ensureClientBuilt();
-  const { net, locator } = theNet();
-  app = await buildApp({ net, store, locator, clientDir: clientDist });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  t = await testApp({ listen: true, clientDir: clientDist });
+  url = t.url;
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await t?.close();
 });
 
 describe('the wall in Chromium', () => {

@@ -1,14 +1,8 @@
-// Shared by the server tests: the real net (loaded once per test file), a fresh
-// store in a temp dir, an app built on them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Shared by the server tests: the real net (loaded once per test file) and an app on it.
 import { loadNet } from '../server/net/load.ts';
 import { createLocator, type Locator } from '../server/geo/locator.ts';
-import { openSqliteStore } from '../server/store/sqlite.ts';
-import { buildApp, type App } from '../server/app.ts';
 import type { Grid, Net } from '../server/net/types.ts';
-import type { TicketStore } from '../server/store/types.ts';
+import { startLocalApp, type LocalApp } from '../scripts/local-app.ts';
 
 let shared: { net: Net; locator: Locator } | undefined;
 export function theNet() {
@@ -19,26 +13,12 @@ export function theNet() {
   return shared;
 }
 
-export interface TestApp {
-  app: App;
-  store: TicketStore;
-  dir: string;
-  close(): Promise<void>;
-}
+export type TestApp = LocalApp;
 
-export async function testApp(opts: { now?: () => number } = {}): Promise<TestApp> {
+/** The app on the shared net with a fresh store; `listen: true` puts it on a loopback port. */
+export function testApp(o: { listen?: boolean; clientDir?: string } = {}): Promise<TestApp> {
   const { net, locator } = theNet();
-  const dir = mkdtempSync(join(tmpdir(), 'one-net-'));
-  const store = openSqliteStore(dir);
-  const app = await buildApp({ net, store, locator, clientDir: null, now: opts.now });
-  return {
-    app, store, dir,
-    async close() {
-      await app.close();
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startLocalApp({ net, locator, listen: o.listen ?? false, clientDir: o.clientDir });
 }
 
 /** A grid by name or, by default, the first base grid of a district; its label point is inside it. */

@@ -8,9 +8,8 @@ let url: string;
 const clients: Socket[] = [];
 
 beforeAll(async () => {
-  t = await testApp();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  t = await testApp({ listen: true });
+  url = t.url;
 });
 afterAll(async () => {
   for (const c of clients) c.close();

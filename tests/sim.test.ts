@@ -7,9 +7,8 @@ import { testApp, theNet, type TestApp } from './helpers.ts';
 let t: TestApp;
 let url: string;
 beforeAll(async () => {
-  t = await testApp();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  t = await testApp({ listen: true });
+  url = t.url;
 });
 afterAll(async () => t.close());
 

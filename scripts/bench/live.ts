@@ -1,22 +1,12 @@
 // Delivery latency of a ticket, POST → Socket.IO `ticket` event at a client in the
 // ticket's district room, on loopback, through the real app (store + index + rooms).
 // Sequential (one in flight) so the figure is latency, not queueing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
-import { loadNet } from '../../server/net/load.ts';
-import { openSqliteStore } from '../../server/store/sqlite.ts';
-import { buildApp } from '../../server/app.ts';
+import { startLocalApp } from '../local-app.ts';
 import { createSimulator } from '../../server/sim/simulator.ts';
 
 const N = Number(process.env.BENCH_LIVE_N ?? 2000);
-const dir = mkdtempSync(join(tmpdir(), 'one-net-bench-'));
-const net = loadNet();
-const store = openSqliteStore(dir);
-const app = await buildApp({ net, store, clientDir: null });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+const { net, url, close } = await startLocalApp();
 const sim = createSimulator({ baseUrl: url, net, ratePerMinute: 0, seed: 7 });
 
 // One client per district plus one for the whole city: every ticket reaches two.
@@ -41,6 +31,4 @@ const q = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * 
 console.log(JSON.stringify({ bench: 'live', what: 'POST /api/tickets → socket ticket event (loopback)', n: lat.length, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: q(1) }));
 
 for (const c of clients) c.close();
-await app.close();
-store.close();
-rmSync(dir, { recursive: true, force: true });
+await close();

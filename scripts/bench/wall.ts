@@ -1,0 +1,34 @@
+// The wall in Chromium (SwiftShader, no GPU): time to first full render of the whole
+// net with today's tickets, and the client's own JS time per live ticket update.
+// Frame rate under software GL says little about a real wall, so it is not measured.
+import { startLocalApp } from '../local-app.ts';
+import { createSimulator } from '../../server/sim/simulator.ts';
+import { clientDist, ensureClientBuilt } from '../client-build.ts';
+import { launchChromium } from '../chromium.ts';
+
+const PRELOAD = Number(process.env.BENCH_WALL_PRELOAD ?? 3000);
+const UPDATES = Number(process.env.BENCH_WALL_UPDATES ?? 200);
+
+ensureClientBuilt(() => {});
+const { url, net, close } = await startLocalApp({ clientDir: clientDist });
+const sim = createSimulator({ baseUrl: url, net, ratePerMinute: 0, seed: 11 });
+for (let i = 0; i < PRELOAD; i++) await sim.send();
+
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+await page.goto(url);
+await page.waitForFunction(() => (window as any).__wall?.gridsDrawn === true, null, { timeout: 180_000 });
+const firstRenderMs = await page.evaluate(() => (window as any).__wall.firstRenderMs as number);
+console.log(JSON.stringify({ bench: 'wall', figure: 'firstRenderMs', ms: Math.round(firstRenderMs), ticketsToday: PRELOAD, viewport: '1920x1080', gl: 'swiftshader' }));
+
+// Live updates at 10 a second, as a busy afternoon on a demo wall.
+for (let i = 0; i < UPDATES; i++) {
+  await sim.send();
+  await new Promise((r) => setTimeout(r, 100));
+}
+await page.waitForFunction((n) => (window as any).__wall.updateMs.count >= n, UPDATES, { timeout: 30_000 });
+const u = await page.evaluate(() => (window as any).__wall.updateMs as { mean: number; count: number });
+console.log(JSON.stringify({ bench: 'wall', figure: 'jsMsPerTicketUpdate', meanMs: Math.round(u.mean * 1000) / 1000, updates: u.count, ticketsOnMap: PRELOAD + UPDATES }));
+
+await browser.close();
+await close();
