@@ -43,7 +43,12 @@ export function startLive(onSynced?: () => void): () => void {
     setState({ connection: 'online' });
     void resync();
   });
-  socket.on('disconnect', () => setState({ connection: 'reconnecting' }));
+  socket.on('disconnect', (reason) => {
+    setState({ connection: 'reconnecting' });
+    // A server shutting down disconnects us on purpose, and socket.io then does not retry by
+    // itself. A wall never gives up: try again (the manager's backoff takes over from there).
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
+  });
   socket.io.on('reconnect_attempt', () => setState({ connection: 'reconnecting' }));
   socket.on('connect_error', () => {
     if (getState().connection === 'online') return;
