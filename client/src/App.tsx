@@ -37,8 +37,8 @@ export function App() {
       <GridPanel />
       <div className="bottom-left" data-occludes>
         <Legend />
-        <Attribution />
       </div>
+      <Attribution />
     </div>
   );
 }

@@ -76,6 +76,7 @@ export function GridPanel() {
                 <li key={t.id}>
                   <span className="gt-time">{dayAndTime(t.createdAt)}</span>
                   <span className="gt-category">{nameOf(names.category, t.category)}</span>
+                  <span className="gt-desc">{t.description ?? ''}</span>
                   <span className="gt-status" style={{ color: statusCss(t.status) }}>
                     {nameOf(names.status, t.status)}
                   </span>
