@@ -85,7 +85,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.get('/api/docs/json', { schema: { hide: true } }, async () => app.swagger());
 
   const clientServed = !!opts.clientDir && existsSync(opts.clientDir);
-  if (clientServed) await app.register(fastifyStatic, { root: opts.clientDir!, wildcard: false });
+  // wildcard: files are looked up per request, so a rebuilt wall is served without a restart.
+  if (clientServed) await app.register(fastifyStatic, { root: opts.clientDir!, wildcard: true });
 
   app.addHook('preClose', async () => live.close());
   app.decorate('live', live);

@@ -8,7 +8,8 @@ export interface Config {
   simulate: boolean;
   /** Simulated tickets per minute. */
   simRate: number;
-  basemap?: string;
+  /** The simulator's seed: SIM_SEED to replay a run, otherwise new each start. */
+  simSeed: number;
 }
 
 function num(name: string, fallback: number): number {
@@ -26,5 +27,6 @@ export function readConfig(): Config {
     dataDir: resolve(process.env.DATA_DIR ?? 'var'),
     simulate: process.env.SIMULATE !== '0',
     simRate: num('SIM_RATE', 60),
+    simSeed: num('SIM_SEED', Date.now() % 2 ** 32),
   };
 }

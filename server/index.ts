@@ -18,13 +18,13 @@ await app.listen({ port: config.port, host: config.host });
 const { port } = app.server.address() as { port: number };
 const url = `http://localhost:${port}`;
 const sim = config.simulate
-  ? createSimulator({ baseUrl: url, net, ratePerMinute: config.simRate, onError: (e) => app.log.warn({ err: e }, 'simulator') })
+  ? createSimulator({ baseUrl: url, net, ratePerMinute: config.simRate, seed: config.simSeed, onError: (e) => app.log.warn({ err: e }, 'simulator') })
   : null;
 
 console.log(`一张网 One Net — the wall is on ${url}`);
 console.log(`  net: ${net.areas.size} areas, ${net.features.grid.features.length} grids (started in ${Math.round(performance.now() - t0)} ms)`);
 console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${store.total()} tickets`);
-console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min (SIM_RATE; SIMULATE=0 turns it off)` : 'off'}`);
+console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min, seed ${config.simSeed} (SIM_RATE, SIM_SEED; SIMULATE=0 turns it off)` : 'off'}`);
 console.log(`  API: ${url}/api/docs/json`);
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -84,6 +84,15 @@ describe('listing tickets', () => {
     expect((await t.app.inject(`/api/tickets?to=${future}&limit=1000`)).json().items.length).toBe(t.store.total());
   });
 
+  it('a ticket stored under a grid the redrawn net no longer has is still listed, by its code', async () => {
+    const gone = '320402999999999';
+    const rec = t.store.insert({ lon: 119.97, lat: 31.78, category: 'dispute', source: 'hotline', description: '' }, gone, Date.now());
+    const r = await t.app.inject('/api/tickets?area=320402&limit=1');
+    expect(r.statusCode).toBe(200);
+    expect(r.json().items).toEqual([expect.objectContaining({ grid: { code: gone, name: gone, level: 'grid' }, district: expect.objectContaining({ name: '天宁区' }) })]);
+    expect(r.json().items[0].id).toMatch(new RegExp(`${rec.seq}$`));
+  });
+
   it('bad filters are 400 naming the field', async () => {
     for (const [q, field] of [['limit=0', 'limit'], ['status=lost', 'status'], ['from=yesterday', 'from'], ['cursor=abc', 'cursor'], ['area=99', 'area']]) {
       const r = await t.app.inject(`/api/tickets?${q}`);

@@ -36,6 +36,33 @@ function collect(s: Socket, ms = 400): Promise<{ id: string; grid: { code: strin
   return new Promise((resolve) => setTimeout(() => (s.off('ticket', on), resolve(got)), ms));
 }
 
+describe('a wall across a server restart', () => {
+  it('reconnects by itself and receives the new server\'s tickets', async () => {
+    const { net } = theNet();
+    const first = await testApp({ listen: true });
+    const port = Number(new URL(first.url).port);
+    const s = connect(first.url, { query: { area: '320402' }, transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+    clients.push(s);
+    await new Promise((r) => s.once('connect', r));
+    const disconnected = new Promise<string>((r) => s.once('disconnect', r));
+    await first.close();
+    expect(await disconnected).toBe('transport close');
+
+    const second = await testApp({ listen: false });
+    await second.app.listen({ port, host: '127.0.0.1' });
+    try {
+      await new Promise((r) => s.io.once('reconnect', r));
+      const g = gridOf(net, '320402');
+      const wait = collect(s);
+      const res = await fetch(`http://127.0.0.1:${port}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report(g.label[0], g.label[1])) });
+      const tk = await res.json();
+      expect((await wait).map((x) => x.id)).toEqual([tk.id]);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('live tickets by area', () => {
   it('each client gets the tickets of its area only, once', async () => {
     const { net } = theNet();

@@ -53,9 +53,9 @@ export function attachLive(server: HttpServer, net: Net): Live {
       const g = t.grid.code;
       io.to([CITY_CODE, g.slice(0, 6), g.slice(0, 9), g.slice(0, 12), g].map(room)).emit('ticket', t);
     },
-    // The HTTP server is Fastify's to close; here only the live connections end.
+    // The HTTP server is Fastify's to close; here only the transports end. Clients see a
+    // transport close (not a server disconnect) and so reconnect by themselves.
     async close() {
-      io.disconnectSockets(true);
       io.engine.close();
     },
   };

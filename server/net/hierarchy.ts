@@ -8,9 +8,13 @@ export interface Location {
   district: AreaRef;
 }
 
+const LEVEL_BY_LENGTH: Record<number, AreaRef['level']> = { 6: 'district', 9: 'street', 12: 'community', 15: 'grid' };
+
+/** An area's ref. A code the current net no longer has (a ticket stored before the net
+ * was redrawn) keeps its code, with the code as its name, rather than failing. */
 export function ref(net: Net, code: string): AreaRef {
   const a = net.areas.get(code);
-  if (!a) throw new Error(`unknown area ${code}`);
+  if (!a) return { code, name: code, level: LEVEL_BY_LENGTH[code.length] ?? 'grid' };
   return { code: a.code, name: a.name, level: a.level };
 }
 
