@@ -51,7 +51,7 @@ describe('a wall across a server restart', () => {
     const second = await testApp({ listen: false });
     await second.app.listen({ port, host: '127.0.0.1' });
     try {
-      await new Promise((r) => s.io.once('reconnect', r));
+      await new Promise<void>((r) => s.io.once('reconnect', () => r()));
       const g = gridOf(net, '320402');
       const wait = collect(s);
       const res = await fetch(`http://127.0.0.1:${port}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report(g.label[0], g.label[1])) });
