@@ -43,7 +43,7 @@ describe('a wall across a server restart', () => {
     const port = Number(new URL(first.url).port);
     const s = connect(first.url, { query: { area: '320402' }, transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
     clients.push(s);
-    await new Promise((r) => s.once('connect', r));
+    await new Promise<void>((r) => s.once('connect', () => r()));
     const disconnected = new Promise<string>((r) => s.once('disconnect', r));
     await first.close();
     expect(await disconnected).toBe('transport close');
