@@ -4,7 +4,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Net } from '../net/types.ts';
-import { CITY_CODE } from '../net/hierarchy.ts';
+import { ancestors, CITY_CODE } from '../net/codes.ts';
 import type { Ticket } from '../domain/ticket.ts';
 
 export interface Live {
@@ -50,8 +50,7 @@ export function attachLive(server: HttpServer, net: Net): Live {
   return {
     io,
     publishTicket(t) {
-      const g = t.grid.code;
-      io.to([CITY_CODE, g.slice(0, 6), g.slice(0, 9), g.slice(0, 12), g].map(room)).emit('ticket', t);
+      io.to([...ancestors(t.grid.code), t.grid.code].map(room)).emit('ticket', t);
     },
     // The HTTP server is Fastify's to close; here only the transports end. Clients see a
     // transport close (not a server disconnect) and so reconnect by themselves.

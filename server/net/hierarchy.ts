@@ -1,5 +1,8 @@
 // Walking the net by code: a code's prefixes are its ancestors.
 import type { AreaRef, Net } from './types.ts';
+import { CITY_CODE, levelOfCode } from './codes.ts';
+
+export { CITY_CODE };
 
 export interface Location {
   grid: AreaRef;
@@ -8,13 +11,11 @@ export interface Location {
   district: AreaRef;
 }
 
-const LEVEL_BY_LENGTH: Record<number, AreaRef['level']> = { 6: 'district', 9: 'street', 12: 'community', 15: 'grid' };
-
 /** An area's ref. A code the current net no longer has (a ticket stored before the net
  * was redrawn) keeps its code, with the code as its name, rather than failing. */
 export function ref(net: Net, code: string): AreaRef {
   const a = net.areas.get(code);
-  if (!a) return { code, name: code, level: LEVEL_BY_LENGTH[code.length] ?? 'grid' };
+  if (!a) return { code, name: code, level: levelOfCode(code) };
   return { code: a.code, name: a.name, level: a.level };
 }
 
@@ -40,8 +41,6 @@ export function pathTo(net: Net, code: string): AreaRef[] {
   }
   return out;
 }
-
-export const CITY_CODE = '320400';
 
 /** Length of the codes one level below an area (city → 6-digit districts, … community → grids). */
 export function childCodeLength(code: string): number {
