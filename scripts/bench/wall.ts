@@ -36,5 +36,19 @@ const u = await readUpdates();
 const meanMs = (u.mean * u.count - u0.mean * u0.count) / (u.count - u0.count);
 console.log(JSON.stringify({ bench: 'wall', figure: 'jsMsPerTicketUpdate', meanMs: Math.round(meanMs * 1000) / 1000, updates: u.count - u0.count, ticketsOnMap: PRELOAD + UPDATES }));
 
+// Creation → on the wall: POST start until the ticket is the newest item of the live feed
+// (polled every 5 ms, so the figure includes up to 5 ms of polling), 30 tickets, one at a time.
+const seen: number[] = [];
+for (let i = 0; i < 30; i++) {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.next()) });
+  const { id } = (await res.json()) as { id: string };
+  await page.waitForFunction((tid) => document.querySelector('[data-testid="feed-item"]')?.getAttribute('data-id') === tid, id, { polling: 5, timeout: 10_000 });
+  seen.push(performance.now() - t0);
+  await new Promise((r) => setTimeout(r, 200));
+}
+seen.sort((a, b) => a - b);
+console.log(JSON.stringify({ bench: 'wall', figure: 'postToFeedMs', n: seen.length, p50Ms: Math.round(seen[15]), maxMs: Math.round(seen[seen.length - 1]) }));
+
 await browser.close();
 await close();
