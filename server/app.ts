@@ -68,10 +68,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     reply.code(status).send({ statusCode: status, error: status >= 500 ? 'Internal Server Error' : errorName(status), message });
   });
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || !clientServed) {
+    if (req.url.startsWith('/api/') || req.method !== 'GET' || !clientServed) {
       return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
     }
-    return reply.sendFile('index.html');
+    return reply.sendFile('index.html'); // the wall is one page: its own routes land here
   });
 
   await app.register(swagger, {

@@ -4,10 +4,11 @@ import type { Area, AreaFeature, Grid, Level, Worker } from '../../server/net/ty
 import { CITY_CODE, gridCode, readingOrder } from '../../server/net/codes.ts';
 import { allocate } from './allocate.ts';
 import { cleanDistricts, type CleanDistrict } from './clean.ts';
-import { areaKm2, bboxOf, fromJsts, type Geom, labelPoint, toJsts } from './geom.ts';
+import { areaKm2, bboxOf, fromJsts, type Geom, labelPoint, pointInGeom, toJsts, validationError } from './geom.ts';
 import { communityKind, displayCommunityName, streetKind, unitType } from './naming.ts';
 import { partition } from './partition.ts';
 import { rngFor } from './random.ts';
+import { nodeRings, type NodingStats } from './topology.ts';
 import { CITY, readCommunities, readDistricts, readStreets, type SourceUnit } from './sources.ts';
 import { householdDensity } from './urban.ts';
 import { gridWorkers } from './workers.ts';
@@ -23,6 +24,7 @@ export interface BuiltNet {
   workers: Worker[];
   features: Record<Exclude<Level, 'city'>, AreaFeature[]>;
   districts: CleanDistrict[];
+  noding: NodingStats;
 }
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -146,6 +148,25 @@ export function buildNet(root: string): BuiltNet {
   const nameOf = new Map(areas.map((a) => [a.code, a.name]));
   for (const f of features.grid) f.properties.name = nameOf.get(f.properties.code)!;
 
+  // Node all levels together (topology.ts): shared borders get identical vertices on both
+  // sides and parents carry their children's border vertices. Pieces may share coordinate
+  // arrays (a parent split into one piece), so every feature gets its own copy first.
+  const all = (Object.keys(features) as (keyof typeof features)[]).flatMap((l) => features[l]);
+  for (const f of all) f.geometry = structuredClone(f.geometry);
+  const noding = nodeRings(all.map((f) => ({ code: f.properties.code, geometry: f.geometry })));
+  const recByCode = new Map(areas.map((a) => [a.code, a]));
+  for (const f of all) {
+    const code = f.properties.code;
+    if (!noding.changed.has(code)) continue;
+    const err = validationError(f.geometry);
+    if (err) throw new Error(`${code}: invalid after noding: ${err}`);
+    const rec = recByCode.get(code)!;
+    rec.areaKm2 = round4(areaKm2(f.geometry));
+    rec.bbox = bboxOf(f.geometry);
+    if (!pointInGeom(rec.label[0], rec.label[1], f.geometry)) rec.label = labelPoint(f.geometry);
+  }
+  for (const d of districts) d.geometry = features.district.find((f) => f.properties.code === d.code)!.geometry;
+
   // The city: union of the districts.
   let union = toJsts(districts[0].geometry);
   for (const d of districts.slice(1)) union = union.union(toJsts(d.geometry));
@@ -162,5 +183,5 @@ export function buildNet(root: string): BuiltNet {
     features[level].sort((a, b) => a.properties.code.localeCompare(b.properties.code));
   }
   workers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { areas, workers, features, districts };
+  return { areas, workers, features, districts, noding };
 }
