@@ -19,7 +19,6 @@ console.log(`net of 常州市 → ${path.relative(process.cwd(), out) || '.'}`);
 console.log(`  districts ${count('district')}, streets ${count('street')}, communities ${count('community')}`);
 console.log(`  grids ${grids.length} = ${base} base + ${grids.length - base} dedicated`);
 console.log(`  workers with a grid phone ${net.workers.length}, households ${grids.reduce((s, g) => s + g.households, 0)}`);
-console.log(`  noding: ${net.noding.inserted} vertices inserted into ${net.noding.changed.size} areas' rings in ${net.noding.passes} passes`);
 for (const d of net.districts) {
   console.log(`  ${d.code} ${d.name}: ${d.sourceKm2.toFixed(2)} km² source, symmetric difference ${d.symDiffKm2.toFixed(3)} km² (${((d.symDiffKm2 / d.sourceKm2) * 100).toFixed(3)} %)`);
 }

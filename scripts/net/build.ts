@@ -151,9 +151,10 @@ export function buildNet(root: string): BuiltNet {
   // Node all levels together (topology.ts): shared borders get identical vertices on both
   // sides and parents carry their children's border vertices. Pieces may share coordinate
   // arrays (a parent split into one piece), so every feature gets its own copy first.
-  const all = (Object.keys(features) as (keyof typeof features)[]).flatMap((l) => features[l]);
+  const all = (['district', 'street', 'community', 'grid'] as const).flatMap((l) => features[l]);
   for (const f of all) f.geometry = structuredClone(f.geometry);
-  const noding = nodeRings(all.map((f) => ({ code: f.properties.code, geometry: f.geometry })));
+  const rank = { district: 0, street: 1, community: 2, grid: 3 };
+  const noding = nodeRings(all.map((f) => ({ code: f.properties.code, rank: rank[f.properties.level as keyof typeof rank], geometry: f.geometry })));
   const recByCode = new Map(areas.map((a) => [a.code, a]));
   for (const f of all) {
     const code = f.properties.code;
