@@ -55,7 +55,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     net: opts.net,
     store: opts.store,
     locator: opts.locator ?? createLocator(opts.net),
-    // geojson-vt indexes take seconds to build: only when the first tile is asked for.
+    // The tile indexes (~0.15 s to build) only when the first tile is asked for.
     tiles: { tile: (z, x, y) => (tiles ??= createNetTiles(opts.net)).tile(z, x, y) },
     live,
     now: opts.now ?? Date.now,

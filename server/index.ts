@@ -15,10 +15,12 @@ const store = openSqliteStore(config.dataDir);
 const app = await buildApp({ net, store, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ port: config.port, host: config.host });
 
-const { port } = app.server.address() as { port: number };
+const { port, address } = app.server.address() as { port: number; address: string };
 const url = `http://localhost:${port}`;
+// The simulator is a client like any other: it calls the address the server listens on.
+const self = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
 const sim = config.simulate
-  ? createSimulator({ baseUrl: url, net, ratePerMinute: config.simRate, seed: config.simSeed, onError: (e) => app.log.warn({ err: e }, 'simulator') })
+  ? createSimulator({ baseUrl: `http://${self}:${port}`, net, ratePerMinute: config.simRate, seed: config.simSeed, onError: (e) => app.log.warn({ err: e }, 'simulator') })
   : null;
 
 console.log(`一张网 One Net — the wall is on ${url}`);
@@ -27,11 +29,16 @@ console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${store.total()} ticket
 console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min, seed ${config.simSeed} (SIM_RATE, SIM_SEED; SIMULATE=0 turns it off)` : 'off'}`);
 console.log(`  API: ${url}/api/docs/json`);
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, async () => {
-    sim?.stop();
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  sim?.stop();
+  try {
     await app.close();
+  } finally {
     store.close();
     process.exit(0);
-  });
+  }
 }
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void shutdown());

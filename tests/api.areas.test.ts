@@ -76,7 +76,10 @@ describe('the net over HTTP', () => {
     expect(r9.statusCode).toBe(200);
     expect(r9.headers['content-type']).toContain('vector-tile');
     const vt9 = new VectorTile(new Pbf(r9.rawPayload));
-    expect(Object.keys(vt9.layers).sort()).toEqual(['community', 'district', 'street']);
+    expect(Object.keys(vt9.layers).sort()).toEqual(['district', 'street']);
+    const z10 = tileAt(10);
+    const vt10 = new VectorTile(new Pbf((await t.app.inject(`/api/tiles/10/${z10.x}/${z10.y}.pbf`)).rawPayload));
+    expect(Object.keys(vt10.layers).sort()).toEqual(['community', 'district', 'street']);
     const z12 = tileAt(12);
     const vt12 = new VectorTile(new Pbf((await t.app.inject(`/api/tiles/12/${z12.x}/${z12.y}.pbf`)).rawPayload));
     expect(vt12.layers.grid.length).toBeGreaterThan(0);

@@ -57,7 +57,9 @@ describe('a killed server', () => {
         expect(r.status, id).toBe(200);
       }
     } finally {
+      const exited = new Promise((r) => second.proc.once('exit', r));
       second.proc.kill('SIGTERM');
+      await exited;
     }
   });
 });

@@ -47,8 +47,10 @@ describe('the wall in Chromium', () => {
     expect(res.status).toBe(201);
     const tk = await res.json();
     await expect.poll(() => page.locator('[data-testid="feed-item"]').count(), { timeout: 10_000 }).toBe(before + 1);
-    await expect.poll(() => page.locator('[data-testid="feed-item"]').first().textContent(), { timeout: 5_000 }).toContain(g.name);
-    await expect.poll(() => page.locator('[data-testid="today-reported"]').textContent()).toContain('1');
+    const newest = page.locator('[data-testid="feed-item"]').first();
+    expect(await newest.getAttribute('data-id')).toBe(tk.id);
+    expect(await newest.textContent()).toContain(g.name);
+    await expect.poll(() => page.locator('[data-testid="today-reported"]').textContent()).toBe('1');
 
     // Zoom in to the grid's street as a dispatcher would, then click the grid: the
     // panel shows it and its hierarchy.

@@ -58,7 +58,7 @@ export interface TicketPage {
 
 export interface TodayStats {
   date: string;
-  area: string;
+  area: { code: string; name: string; level: string };
   reported: number;
   byStatus: Record<string, number>;
   byCategory: Record<string, number>;

@@ -3,7 +3,6 @@
 import { mulberry32 } from '../../server/sim/random.ts';
 
 export type Rng = () => number;
-export { mulberry32 };
 
 /** A stable per-area stream: the same code always draws the same numbers, whatever ran before. */
 export function rngFor(seed: number, key: string): Rng {

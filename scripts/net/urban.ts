@@ -28,8 +28,3 @@ export function householdDensity(lon: number, lat: number): number {
   }
   return d;
 }
-
-/** 0 (open country) … 1 (old city core): used to rank pieces when handing them to 街道 or 镇. */
-export function urbanness(lon: number, lat: number): number {
-  return Math.min(1, householdDensity(lon, lat) / 7000);
-}

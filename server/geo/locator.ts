@@ -7,7 +7,6 @@ export interface Locator {
   /** The grid code containing the point, or null outside the city. */
   gridAt(lon: number, lat: number): string | null;
   locate(lon: number, lat: number): Location | null;
-  index: GridIndex;
 }
 
 export function createLocator(net: Net): Locator {
@@ -17,7 +16,6 @@ export function createLocator(net: Net): Locator {
     return i < 0 ? null : index.codeAt(i);
   };
   return {
-    index,
     gridAt,
     locate(lon, lat) {
       const code = gridAt(lon, lat);

@@ -1,13 +1,16 @@
 // Vector tiles of the net for the wall's base map: one geojson-vt index per level
 // (it simplifies per zoom and clips to tiles), encoded to MVT with vt-pbf on request
 // and kept in a small LRU. The whole city's 6,300 grids are drawn from a few tiles.
+// geojson-vt also keeps the intermediate tiles it splits on demand: memory grows with the
+// area browsed, bounded by the city's extent at z16 (a few tens of MB at most).
 import GeoJSONVT from 'geojson-vt';
 import vtpbf from 'vt-pbf';
 import type { Net } from '../net/types.ts';
 
 const LEVELS = ['district', 'street', 'community', 'grid'] as const;
-/** Below these zooms a level is left out of the tile (too small to see). */
-const MIN_ZOOM: Record<(typeof LEVELS)[number], number> = { district: 0, street: 0, community: 8, grid: 10 };
+/** Below these zooms a level is left out of the tile: the wall draws community lines from
+ * z10 and grid lines from z11.5 (client/src/map/baseStyle.ts), so nothing unseen is sent. */
+const MIN_ZOOM: Record<(typeof LEVELS)[number], number> = { district: 0, street: 0, community: 10, grid: 11 };
 export const TILE_MAX_ZOOM = 16;
 
 export interface NetTiles {

@@ -4,7 +4,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Net } from '../net/types.ts';
-import { ancestors, CITY_CODE } from '../net/codes.ts';
+import { CITY_CODE } from '../net/codes.ts';
 import type { Ticket } from '../domain/ticket.ts';
 
 export interface Live {
@@ -23,13 +23,13 @@ export function attachLive(server: HttpServer, net: Net): Live {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
   });
 
-  const areaOf = (v: unknown): string | null => {
-    const code = typeof v === 'string' ? v : CITY_CODE;
-    return net.areas.has(code) ? code : null;
-  };
+  /** A known area code, or null: anything but a string naming an area is refused. */
+  const areaOf = (v: unknown): string | null => (typeof v === 'string' && net.areas.has(v) ? v : null);
 
   io.use((socket, next) => {
-    const area = areaOf(socket.handshake.query.area ?? socket.handshake.auth?.area);
+    // No area asked for: the whole city. (Scoping accounts by area will narrow this.)
+    const asked = socket.handshake.query.area ?? socket.handshake.auth?.area;
+    const area = asked === undefined ? CITY_CODE : areaOf(asked);
     if (!area) return next(new Error('area: unknown area code'));
     socket.data.area = area;
     next();
@@ -50,7 +50,8 @@ export function attachLive(server: HttpServer, net: Net): Live {
   return {
     io,
     publishTicket(t) {
-      io.to([...ancestors(t.grid.code), t.grid.code].map(room)).emit('ticket', t);
+      const g = t.grid.code; // its own room and its community's, street's, district's, city's
+      io.to([room(CITY_CODE), room(g.slice(0, 6)), room(g.slice(0, 9)), room(g.slice(0, 12)), room(g)]).emit('ticket', t);
     },
     // The HTTP server is Fastify's to close; here only the transports end. Clients see a
     // transport close (not a server disconnect) and so reconnect by themselves.

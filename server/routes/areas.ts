@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import type { Grid, Level } from '../net/types.ts';
-import { pathTo } from '../net/hierarchy.ts';
+import { areaPrefix, pathTo } from '../net/hierarchy.ts';
 import { CATEGORIES, SOURCES, STATUSES } from '../domain/ticket.ts';
 import { areaCode, areaRef, lonLat } from './schemas.ts';
 
@@ -53,7 +53,7 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net }) => {
   }, async (req, reply) => {
     const { parent } = req.query;
     if (!net.areas.has(parent)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `parent: no area ${parent}` });
-    const prefix = parent === net.city.code ? '' : parent;
+    const prefix = areaPrefix(parent);
     const features = net.features.grid.features
       .filter((f) => f.properties.code.startsWith(prefix))
       .map((f) => ({ ...f, properties: { ...f.properties, type: (net.areas.get(f.properties.code) as Grid).type } }));

@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { startOfTodayIso } from '../api.ts';
 import { AREA, STATS_REFRESH_MS } from '../config.ts';
 import { getState, setState } from '../store.ts';
-import type { Ticket, TodayStats } from '../types.ts';
+import type { Ticket } from '../types.ts';
 import { measureUpdate } from './metrics.ts';
 import { refreshStats, resyncToday } from './sync.ts';
 import { applyTicket } from './tickets.ts';
@@ -41,7 +41,8 @@ export function startLive(onSynced?: () => void): () => void {
 
   socket.on('connect', () => {
     setState({ connection: 'online' });
-    void resync();
+    // A recovered session (a short blip) gets what it missed from Socket.IO itself.
+    if (!socket.recovered) void resync();
   });
   socket.on('disconnect', (reason) => {
     setState({ connection: 'reconnecting' });
@@ -56,18 +57,13 @@ export function startLive(onSynced?: () => void): () => void {
   });
 
   socket.on('ticket', (t: Ticket) => {
+    // The first ticket of a new CST day: start the day afresh (list and counts).
+    if (!syncing && Date.parse(startOfTodayIso()) !== todayStart) void resync();
     if (syncing) {
       queue.push(t);
       return;
     }
     measureUpdate(() => applyTicket(t, todayStart));
-  });
-
-  // A server that pushes KPI frames: take them when they are ours.
-  socket.on('stats', (s: Partial<TodayStats>) => {
-    if (!syncing && s && s.area === AREA && typeof s.reported === 'number' && s.byStatus) {
-      setState({ stats: s as TodayStats });
-    }
   });
 
   const timer = setInterval(() => {
