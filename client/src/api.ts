@@ -1,5 +1,6 @@
 // Fetch helpers: one function per endpoint of docs/API.md, typed, no caching.
 import type { Area, GridGeometry, Label, Level, Located, Meta, Ticket, TicketPage, TodayStats } from './types.ts';
+import { startOfDayCST } from '../../server/domain/day.ts';
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -75,9 +76,7 @@ export async function locate(lon: number, lat: number): Promise<Located | null> 
   }
 }
 
-/** Start of today in Asia/Shanghai (UTC+8, no DST), as an ISO instant. */
+/** Start of today in Changzhou (the CST day the server counts by), as an ISO instant. */
 export function startOfTodayIso(now = Date.now()): string {
-  const shanghai = now + 8 * 3600_000;
-  const dayStart = shanghai - (shanghai % 86_400_000) - 8 * 3600_000;
-  return new Date(dayStart).toISOString();
+  return new Date(startOfDayCST(now)).toISOString();
 }
