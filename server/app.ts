@@ -1,16 +1,20 @@
 // buildApp: the whole HTTP + Socket.IO surface, without listening. Tests use
 // app.inject() or app.listen({ port: 0 }); server/index.ts is the only caller that
 // listens on PORT.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
+import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
+import compress from '@fastify/compress';
 import { existsSync } from 'node:fs';
 import type { Net } from './net/types.ts';
 import type { TicketStore } from './store/types.ts';
 import { createLocator, type Locator } from './geo/locator.ts';
 import { createNetTiles, type NetTiles } from './geo/tiles.ts';
-import { attachLive, type Live } from './live/socket.ts';
+import { attachLive, type Live, type LiveOptions } from './live/socket.ts';
+import { validatorCompiler } from './http/validation.ts';
+import { fieldError, isApiPath, onError, onFrameworkError, sendError } from './http/errors.ts';
+import { defaultLimits, httpServerOptions, limitConnections, type ConnectionLimits } from './http/limits.ts';
+import { createStaticJsonCache, type StaticJsonCache } from './http/cache.ts';
 import { healthRoutes } from './routes/health.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { tileRoutes } from './routes/tiles.ts';
@@ -29,6 +33,10 @@ export interface AppOptions {
   logger?: boolean | object;
   /** The clock (epoch ms); tests may fix it. */
   now?: () => number;
+  /** HTTP connection limits and timeouts (defaults: http/limits.ts). */
+  limits?: Partial<ConnectionLimits>;
+  /** Live feed bounds (defaults: live/socket.ts). */
+  live?: LiveOptions;
 }
 
 /** What every route plugin receives. */
@@ -39,40 +47,56 @@ export interface AppDeps {
   tiles: NetTiles;
   live: Live;
   now: () => number;
+  /** For answers that never change while the process runs (the net). */
+  staticJson: StaticJsonCache;
 }
 
 export type App = FastifyInstance & { live: Live };
 
 export async function buildApp(opts: AppOptions): Promise<App> {
+  const limits = { ...defaultLimits(), ...opts.limits };
   const app = Fastify({
     logger: opts.logger ?? false,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
     schemaErrorFormatter: fieldError,
+    frameworkErrors: onFrameworkError,
+    // A parameter may be longer than Fastify's 100 characters, so an over-long area code
+    // is judged by its route's schema (a 400 naming it), not by the static files.
+    routerOptions: { maxParamLength: 500 },
+    http: httpServerOptions(limits),
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
   });
-  const live = attachLive(app.server, opts.net);
+  app.setValidatorCompiler(validatorCompiler);
+  // Only JSON bodies: a text/plain body is a 415, not a string that fails as an object.
+  app.removeContentTypeParser('text/plain');
+  limitConnections(app.server, limits);
+  const live = attachLive(app.server, opts.net, opts.live);
   let tiles = opts.tiles;
   const deps: AppDeps = {
     net: opts.net,
     store: opts.store,
     locator: opts.locator ?? createLocator(opts.net),
     // The tile indexes (~0.15 s to build) only when the first tile is asked for.
-    tiles: { tile: (z, x, y) => (tiles ??= createNetTiles(opts.net)).tile(z, x, y) },
+    tiles: {
+      tile: (z, x, y) => (tiles ??= createNetTiles(opts.net)).tile(z, x, y),
+      heldTiles: () => tiles?.heldTiles() ?? 0,
+    },
     live,
     now: opts.now ?? Date.now,
+    staticJson: createStaticJsonCache(),
   };
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) req.log.error(err);
-    const message = status >= 500 ? 'internal error' : err.message;
-    reply.code(status).send({ statusCode: status, error: status >= 500 ? 'Internal Server Error' : errorName(status), message });
-  });
+  const noRoute = (req: { method: string; url: string }) => `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`;
+  app.setErrorHandler(onError);
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || req.method !== 'GET' || !clientServed) {
-      return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
-    }
+    if (isApiPath(req.url) || req.method !== 'GET' || !clientServed) return sendError(reply, 404, noRoute(req));
     return reply.sendFile('index.html'); // the wall is one page: its own routes land here
   });
+  // The static files' wildcard must not answer for the API (`//api/tickets`, `/API/x`).
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.routeOptions.url === '/*' && isApiPath(req.url)) return sendError(reply, 404, noRoute(req));
+  });
+  await app.register(compress, { threshold: 2048 });
 
   await app.register(swagger, {
     openapi: {
@@ -91,18 +115,4 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('preClose', async () => live.close());
   app.decorate('live', live);
   return app as unknown as App;
-}
-
-/** Validation errors name the field: "body/lat must be <= 90", "body/colour is not allowed". */
-function fieldError(errors: FastifySchemaValidationError[], dataVar: string): Error {
-  const e = errors[0];
-  const path = `${dataVar}${e.instancePath}`;
-  const p = e.params as { additionalProperty?: string; missingProperty?: string };
-  if (e.keyword === 'additionalProperties' && p.additionalProperty) return new Error(`${path}/${p.additionalProperty} is not allowed`);
-  if (e.keyword === 'required' && p.missingProperty) return new Error(`${path}/${p.missingProperty} is required`);
-  return new Error(`${path} ${e.message}`);
-}
-
-function errorName(status: number): string {
-  return ({ 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Error';
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { readConfig } from './config.ts';
 import { loadNet } from './net/load.ts';
 import { openSqliteStore } from './store/sqlite.ts';
+import { DataDirInUseError } from './store/errors.ts';
 import { buildApp } from './app.ts';
 import { createSimulator } from './sim/simulator.ts';
 
@@ -11,7 +12,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const config = readConfig();
 const t0 = performance.now();
 const net = loadNet();
-const store = openSqliteStore(config.dataDir);
+// One server per data directory (until the scale-out store makes several legitimate):
+// a second one stops here, before it listens or simulates anything.
+const store = (() => {
+  try {
+    return openSqliteStore(config.dataDir);
+  } catch (e) {
+    if (!(e instanceof DataDirInUseError)) throw e;
+    console.error(`一张网 One Net: not started. ${e.message}`);
+    process.exit(1);
+  }
+})();
 const app = await buildApp({ net, store, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ port: config.port, host: config.host });
 

@@ -1,8 +1,9 @@
 // Shared by the server tests: the real net (loaded once per test file) and an app on it.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { loadNet } from '../server/net/load.ts';
 import { createLocator, type Locator } from '../server/geo/locator.ts';
 import type { Grid, Net } from '../server/net/types.ts';
-import { startLocalApp, type LocalApp } from '../scripts/local-app.ts';
+import { startLocalApp, type LocalApp, type LocalAppOptions } from '../scripts/local-app.ts';
 
 let shared: { net: Net; locator: Locator } | undefined;
 export function theNet() {
@@ -16,9 +17,9 @@ export function theNet() {
 export type TestApp = LocalApp;
 
 /** The app on the shared net with a fresh store; `listen: true` puts it on a loopback port. */
-export function testApp(o: { listen?: boolean; clientDir?: string } = {}): Promise<TestApp> {
+export function testApp(o: Omit<LocalAppOptions, 'net' | 'locator'> = {}): Promise<TestApp> {
   const { net, locator } = theNet();
-  return startLocalApp({ net, locator, listen: o.listen ?? false, clientDir: o.clientDir });
+  return startLocalApp({ ...o, net, locator, listen: o.listen ?? false });
 }
 
 /** A grid by name or, by default, the first base grid of a district; its label point is inside it. */
@@ -32,3 +33,34 @@ export function gridOf(net: Net, districtCode: string, type: 'base' | 'dedicated
 export const report = (lon: number, lat: number, extra: Record<string, unknown> = {}) => ({
   lon, lat, category: 'fire_safety', source: 'patrol', description: '楼道内电动车充电', ...extra,
 });
+
+/** The real entry point (server/index.ts) in a child process on DATA_DIR `dir`; resolves
+ * when it prints its URL, rejects with its stderr if it exits first. */
+export function startServerProcess(dir: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/localhost:(\d+)/);
+      if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}` });
+    });
+    proc.once('exit', (code) => reject(Object.assign(new Error(`server exited ${code}: ${err.trim()}`), { code, stderr: err })));
+  });
+}
+
+/** SIGTERM and wait for the exit. */
+export async function stopServerProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

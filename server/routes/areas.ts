@@ -8,7 +8,7 @@ import { areaCode, areaRef, lonLat } from './schemas.ts';
 
 const LEVELS = ['district', 'street', 'community', 'grid'] as const;
 
-export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net }) => {
+export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, staticJson }) => {
   app.get<{ Params: { code: string } }>('/api/areas/:code', {
     schema: {
       summary: 'One area of the net: its hierarchy, children and (for a grid) its team',
@@ -53,12 +53,14 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net }) => {
   }, async (req, reply) => {
     const { parent } = req.query;
     if (!net.areas.has(parent)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `parent: no area ${parent}` });
-    const prefix = areaPrefix(parent);
-    const features = net.features.grid.features
-      .filter((f) => f.properties.code.startsWith(prefix))
-      .map((f) => ({ ...f, properties: { ...f.properties, type: (net.areas.get(f.properties.code) as Grid).type } }));
-    reply.type('application/geo+json');
-    return { type: 'FeatureCollection', features };
+    // The net does not change while the process runs: built once per parent, then cached.
+    return staticJson.send(req, reply, `grids:${parent}`, 'application/geo+json', () => {
+      const prefix = areaPrefix(parent);
+      const features = net.features.grid.features
+        .filter((f) => f.properties.code.startsWith(prefix))
+        .map((f) => ({ ...f, properties: { ...f.properties, type: (net.areas.get(f.properties.code) as Grid).type } }));
+      return { type: 'FeatureCollection', features };
+    });
   });
 
   // Label points per level, computed once: the wall draws names with deck.gl's TextLayer.
@@ -70,7 +72,7 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net }) => {
       summary: 'Label points of every area of one level',
       querystring: { type: 'object', required: ['level'], properties: { level: { type: 'string', enum: LEVELS } } },
     },
-  }, async (req) => labels[req.query.level]);
+  }, async (req, reply) => staticJson.send(req, reply, `labels:${req.query.level}`, 'application/json; charset=utf-8', () => labels[req.query.level]));
 
   app.get('/api/meta', { schema: { summary: 'Vocabulary: ticket categories, sources, statuses; the city' } }, async () => ({
     categories: CATEGORIES,

@@ -24,7 +24,7 @@ export const ticketInput = {
     lon: { type: 'number', minimum: -180, maximum: 180, description: 'WGS-84 longitude' },
     lat: { type: 'number', minimum: -90, maximum: 90, description: 'WGS-84 latitude' },
     category: { type: 'string', enum: CATEGORY_CODES },
-    description: { type: 'string', maxLength: DESCRIPTION_MAX, default: '' },
+    description: { type: 'string', maxLength: DESCRIPTION_MAX, default: '', 'x-text': true, description: 'free text: no control or bidirectional characters, no lone surrogates' },
     source: { type: 'string', enum: SOURCE_CODES },
   },
 } as const;

@@ -50,7 +50,7 @@ export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, stor
           from: { type: 'string', format: 'date-time', description: 'created at or after (ISO 8601)' },
           to: { type: 'string', format: 'date-time', description: 'created before (ISO 8601)' },
           limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
-          cursor: { type: 'string', pattern: '^T\\d{10}$', description: 'nextCursor of the previous page' },
+          cursor: { type: 'string', pattern: '^T(?!0{10})\\d{10}$', description: 'nextCursor of the previous page' },
         },
       },
       response: {

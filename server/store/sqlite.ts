@@ -2,11 +2,28 @@
 // Each insert is its own committed transaction before the HTTP answer, so an
 // acknowledged ticket survives a killed process (WAL + synchronous=NORMAL is durable
 // against process death; FULL would add power-loss durability at ~1 fsync per write).
+// Writes are run to completion with `.run()`: a statement stepped only to its first row
+// (`INSERT … RETURNING` through `.get()`) hides the commit's error (SQLITE_FULL) and
+// holds a read snapshot that stops every checkpoint, so the WAL grows without bound.
+// EXCLUSIVE locking: one process per data directory (see lock.ts).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TicketInput, TicketRecord } from '../domain/ticket.ts';
 import type { CountQuery, TicketCounts, TicketQuery, TicketStore } from './types.ts';
+import { DataDirInUseError, isDiskFull, StorageFullError } from './errors.ts';
+import { describeOwner, writeOwner } from './lock.ts';
+
+export interface SqliteOptions {
+  file?: string;
+  /** SQLite's max_page_count: a store that is "full" at this many pages (tests of a full disk). */
+  maxPageCount?: number;
+  /** How long to wait for another process to let go of the data directory, ms. */
+  lockWaitMs?: number;
+}
+
+/** After a checkpoint the WAL is cut back to this size (SQLite's journal_size_limit). */
+const WAL_KEEP_BYTES = 4 * 1024 * 1024;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tickets (
@@ -55,17 +72,34 @@ function prefixRange(area: string): [string, string] {
   return [area, area + ':'];
 }
 
-export function openSqliteStore(dataDir: string, file = 'one-net.sqlite'): TicketStore {
+function openExclusive(dataDir: string, file: string, lockWaitMs: number): Database.Database {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, file));
-  db.pragma('journal_mode = WAL');
+  const db = new Database(join(dataDir, file), { timeout: lockWaitMs });
+  try {
+    // Before the first WAL access, so the wal-index lives in this process's memory and
+    // the file lock is never released until the connection closes.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.exec('BEGIN IMMEDIATE; COMMIT'); // take the write lock now, not at the first report
+  } catch (e) {
+    db.close();
+    if ((e as { code?: string }).code === 'SQLITE_BUSY') throw new DataDirInUseError(dataDir, describeOwner(dataDir));
+    throw e;
+  }
+  writeOwner(dataDir);
+  return db;
+}
+
+export function openSqliteStore(dataDir: string, opts: SqliteOptions = {}): TicketStore {
+  const db = openExclusive(dataDir, opts.file ?? 'one-net.sqlite', opts.lockWaitMs ?? 2000);
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
   db.exec(SCHEMA);
+  if (opts.maxPageCount) db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxPageCount))}`);
 
   const insertStmt = db.prepare(
     `INSERT INTO tickets (created_at, grid_code, status, category, source, lon, lat, description)
-     VALUES (@createdAt, @gridCode, 'reported', @category, @source, @lon, @lat, @description) RETURNING *`,
+     VALUES (@createdAt, @gridCode, 'reported', @category, @source, @lon, @lat, @description)`,
   );
   const getStmt = db.prepare('SELECT * FROM tickets WHERE seq = ?');
   const totalStmt = db.prepare('SELECT count(*) AS n FROM tickets').pluck();
@@ -95,7 +129,15 @@ export function openSqliteStore(dataDir: string, file = 'one-net.sqlite'): Ticke
 
   return {
     insert(input: TicketInput, gridCode: string, createdAt: number): TicketRecord {
-      return fromRow(insertStmt.get({ ...input, gridCode, createdAt }) as Row);
+      const row = { lon: input.lon, lat: input.lat, category: input.category, source: input.source, description: input.description, gridCode, createdAt };
+      let seq: number;
+      try {
+        seq = Number(insertStmt.run(row).lastInsertRowid); // committed when run() returns
+      } catch (e) {
+        if (isDiskFull(e)) throw new StorageFullError(e);
+        throw e;
+      }
+      return { ...row, seq, status: 'reported' };
     },
     get(seq: number) {
       const r = getStmt.get(seq) as Row | undefined;

@@ -1,0 +1,26 @@
+// Storage failures the HTTP layer answers with their own status, never as a bare 500:
+// a full disk is 507 (nothing was stored, reads go on), a data directory held by
+// another process stops the start with its name.
+
+/** The write was not committed because the disk (or the store's page limit) is full. */
+export class StorageFullError extends Error {
+  readonly statusCode = 507;
+  constructor(cause?: unknown) {
+    super('storage: the disk is full; nothing was stored (reads still work)', { cause });
+    this.name = 'StorageFullError';
+  }
+}
+
+/** Another process has the data directory open. */
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string, readonly holder: string) {
+    super(`DATA_DIR ${dataDir} is in use by ${holder}; stop that process or set another DATA_DIR`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/** SQLite says SQLITE_FULL for both a full disk (its unix VFS maps ENOSPC to it) and a
+ * reached max_page_count; better-sqlite3 puts the code on the error. */
+export function isDiskFull(e: unknown): boolean {
+  return (e as { code?: unknown })?.code === 'SQLITE_FULL';
+}
