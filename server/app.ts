@@ -6,25 +6,45 @@ import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import compress from '@fastify/compress';
 import { existsSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import jwt from '@fastify/jwt';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import { randomBytes } from 'node:crypto';
 import type { Net } from './net/types.ts';
-import type { TicketStore } from './store/types.ts';
+import type { Stores } from './store/types.ts';
 import { createLocator, type Locator } from './geo/locator.ts';
 import { createNetTiles, type NetTiles } from './geo/tiles.ts';
 import { attachLive, type Live, type LiveOptions } from './live/socket.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { fieldError, isApiPath, onError, onFrameworkError, sendError } from './http/errors.ts';
 import { defaultLimits, httpServerOptions, limitConnections, type ConnectionLimits } from './http/limits.ts';
-import { createStaticJsonCache, type StaticJsonCache } from './http/cache.ts';
+import { createStaticJsonCache } from './http/cache.ts';
+import { securityHeaders } from './http/security.ts';
+import { installAccess, type AccessEntry } from './auth/access.ts';
+import { installAudit } from './auth/audit.ts';
+import { createSessions, DEFAULT_SESSIONS, type SessionOptions, type Sessions } from './auth/sessions.ts';
+import { createLockout, DEFAULT_LOCKOUT, type LockoutOptions } from './auth/lockout.ts';
+import { loadDepartments } from './domain/departments.ts';
+import type { AppDeps, RateLimits } from './routes/deps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { locateRoutes } from './routes/locate.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { authRoutes } from './routes/auth.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { issuedRoutes } from './routes/issued.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { departmentRoutes } from './routes/departments.ts';
+
+export type { AppDeps } from './routes/deps.ts';
 
 export interface AppOptions {
   net: Net;
-  store: TicketStore;
+  stores: Stores;
   /** Built from the net when not given (tests share one to save the build). */
   locator?: Locator;
   tiles?: NetTiles;
@@ -37,21 +57,19 @@ export interface AppOptions {
   limits?: Partial<ConnectionLimits>;
   /** Live feed bounds (defaults: live/socket.ts). */
   live?: LiveOptions;
+  /** Signs access tokens; a random one (tokens die with the process) when not given. */
+  secret?: string;
+  sessions?: Partial<SessionOptions>;
+  lockout?: Partial<LockoutOptions>;
+  /** Rate limits (defaults: RATE_WRITES_PER_MIN or 1200, RATE_SIGNINS_PER_MIN or 30). */
+  rates?: Partial<RateLimits>;
+  /** Answer 503 while the event loop lags more than this (ms); 0 turns it off. Default 2000. */
+  maxEventLoopDelayMs?: number;
+  /** Origins other than the server's own that browsers may call from (CORS and Socket.IO). */
+  allowedOrigins?: string[];
 }
 
-/** What every route plugin receives. */
-export interface AppDeps {
-  net: Net;
-  store: TicketStore;
-  locator: Locator;
-  tiles: NetTiles;
-  live: Live;
-  now: () => number;
-  /** For answers that never change while the process runs (the net). */
-  staticJson: StaticJsonCache;
-}
-
-export type App = FastifyInstance & { live: Live };
+export type App = FastifyInstance & { live: Live; sessions: Sessions; accessTable: AccessEntry[] };
 
 export async function buildApp(opts: AppOptions): Promise<App> {
   const limits = { ...defaultLimits(), ...opts.limits };
@@ -70,11 +88,42 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // Only JSON bodies: a text/plain body is a 415, not a string that fails as an object.
   app.removeContentTypeParser('text/plain');
   limitConnections(app.server, limits);
-  const live = attachLive(app.server, opts.net, opts.live);
+  const now = opts.now ?? Date.now;
+
+  await app.register(cookie);
+  await app.register(jwt, { secret: opts.secret ?? randomBytes(32).toString('base64url') });
+  const sessions = createSessions(app, opts.stores.access, now, { ...DEFAULT_SESSIONS, ...opts.sessions });
+  const live = attachLive(app.server, opts.net, {
+    ...opts.live,
+    authenticate: (token) => sessions.principalOfToken(token),
+    allowedOrigins: opts.allowedOrigins,
+  });
+  await app.register(helmet, securityHeaders());
+  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => ({ statusCode: ctx.statusCode, error: 'Too Many Requests', message: `rate limit: at most ${ctx.max} in ${ctx.after}; try again later` }) });
+  // An overloaded server answers 503 at once instead of queueing requests it will answer late.
+  const maxDelay = opts.maxEventLoopDelayMs ?? 2000;
+  if (maxDelay > 0) await app.register(underPressure, {
+    maxEventLoopDelay: maxDelay,
+    retryAfter: 10,
+    pressureHandler: (_req, reply, type, value) => { reply.header('retry-after', 10); sendError(reply, 503, `overloaded (${type}: ${Math.round(Number(value))}); try again in 10 s`); },
+  });
+  const accessTable = installAccess(app, sessions);
+  installAudit(app, opts.stores.audit, now);
+
   let tiles = opts.tiles;
   const deps: AppDeps = {
     net: opts.net,
-    store: opts.store,
+    store: opts.stores.tickets,
+    access: opts.stores.access,
+    audit: opts.stores.audit,
+    sessions,
+    lockout: createLockout({ ...DEFAULT_LOCKOUT, ...opts.lockout }),
+    departments: loadDepartments(),
+    rates: {
+      writesPerMinute: Number(process.env.RATE_WRITES_PER_MIN ?? 1200),
+      signInsPerMinute: Number(process.env.RATE_SIGNINS_PER_MIN ?? 30),
+      ...opts.rates,
+    },
     locator: opts.locator ?? createLocator(opts.net),
     // The tile indexes (~0.15 s to build) only when the first tile is asked for.
     tiles: {
@@ -82,7 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       heldTiles: () => tiles?.heldTiles() ?? 0,
     },
     live,
-    now: opts.now ?? Date.now,
+    now,
     staticJson: createStaticJsonCache(),
   };
 
@@ -103,10 +152,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
     },
   });
-  for (const routes of [healthRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, statsRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, statsRoutes]) {
     await app.register(routes, deps);
   }
-  app.get('/api/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/docs/json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());
 
   const clientServed = !!opts.clientDir && existsSync(opts.clientDir);
   // wildcard: files are looked up per request, so a rebuilt wall is served without a restart.
@@ -114,5 +163,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   app.addHook('preClose', async () => live.close());
   app.decorate('live', live);
+  app.decorate('sessions', sessions);
+  app.decorate('accessTable', accessTable);
   return app as unknown as App;
 }

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfig } from './config.ts';
 import { loadNet } from './net/load.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { openSqliteStores } from './store/sqlite.ts';
+import { ensureAdmin, ensureDemo, sessionSecret, simulatorKey } from './auth/bootstrap.ts';
 import { DataDirInUseError } from './store/errors.ts';
 import { buildApp } from './app.ts';
 import { createSimulator } from './sim/simulator.ts';
@@ -14,16 +15,20 @@ const t0 = performance.now();
 const net = loadNet();
 // One server per data directory (until the scale-out store makes several legitimate):
 // a second one stops here, before it listens or simulates anything.
-const store = (() => {
+const stores = (() => {
   try {
-    return openSqliteStore(config.dataDir);
+    return openSqliteStores(config.dataDir);
   } catch (e) {
     if (!(e instanceof DataDirInUseError)) throw e;
     console.error(`一张网 One Net: not started. ${e.message}`);
     process.exit(1);
   }
 })();
-const app = await buildApp({ net, store, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+const store = stores.tickets;
+const admin = await ensureAdmin(stores.access, process.env.ADMIN_PASSWORD, Date.now());
+const demo = config.simulate ? await ensureDemo(stores.access, net, config.dataDir, Date.now()) : null;
+const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const app = await buildApp({ net, stores, secret: sessionSecret(config.dataDir), allowedOrigins, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ port: config.port, host: config.host });
 
 const { port, address } = app.server.address() as { port: number; address: string };
@@ -31,7 +36,7 @@ const url = `http://localhost:${port}`;
 // The simulator is a client like any other: it calls the address the server listens on.
 const self = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
 const sim = config.simulate
-  ? createSimulator({ baseUrl: `http://${self}:${port}`, net, ratePerMinute: config.simRate, seed: config.simSeed, onError: (e) => app.log.warn({ err: e }, 'simulator') })
+  ? createSimulator({ baseUrl: `http://${self}:${port}`, apiKey: await simulatorKey(stores.access, Date.now()), net, ratePerMinute: config.simRate, seed: config.simSeed, onError: (e) => app.log.warn({ err: e }, 'simulator') })
   : null;
 
 console.log(`一张网 One Net — the wall is on ${url}`);
@@ -39,6 +44,12 @@ console.log(`  net: ${net.areas.size} areas, ${net.features.grid.features.length
 console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${store.total()} tickets`);
 console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min, seed ${config.simSeed} (SIM_RATE, SIM_SEED; SIMULATE=0 turns it off)` : 'off'}`);
 console.log(`  API: ${url}/api/docs/json`);
+if (admin.created) console.log(`  admin: created${admin.password ? `, password ${admin.password} (printed once; ADMIN_PASSWORD sets it)` : ' with ADMIN_PASSWORD'}`);
+if (demo) {
+  console.log(`  demo wall (display token, whole city, no personal data): ${url}/?display=${demo.displayToken}`);
+  console.log('  demo accounts (sign in at the wall; kept in DATA_DIR/demo-accounts.json):');
+  for (const a of demo.accounts) console.log(`    ${a.username.padEnd(20)} ${a.password}  ${a.role.padEnd(10)} ${a.scopeName} ${a.scope}${a.department ? ` · ${a.department}` : ''}`);
+}
 
 let stopping = false;
 async function shutdown(): Promise<void> {
@@ -48,7 +59,7 @@ async function shutdown(): Promise<void> {
   try {
     await app.close();
   } finally {
-    store.close();
+    stores.close();
     process.exit(0);
   }
 }

@@ -2,17 +2,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfDayCST, dateCST } from '../server/domain/day.ts';
 import { startLocalApp, type LocalApp } from '../scripts/local-app.ts';
-import { gridOf, report, theNet } from './helpers.ts';
+import { gridOf, injectAs, report, theNet } from './helpers.ts';
 
 let clock = Date.parse('2026-11-23T15:59:59.000Z'); // 23:59:59 in Changzhou
 let t: LocalApp;
+let inject: Awaited<ReturnType<typeof injectAs>>;
 beforeAll(async () => {
   const { net, locator } = theNet();
   t = await startLocalApp({ net, locator, listen: false, now: () => clock });
+  inject = await injectAs(t);
 });
 afterAll(async () => t.close());
 
-const post = (body: unknown) => t.app.inject({ method: 'POST', url: '/api/tickets', payload: body as object });
+const post = (body: unknown) => inject({ method: 'POST', url: '/api/tickets', payload: body as object });
 
 describe('the CST day', () => {
   it('starts at 16:00 UTC of the day before', () => {
@@ -26,14 +28,14 @@ describe('the CST day', () => {
     const g = gridOf(theNet().net, '320404');
     expect((await post(report(g.label[0], g.label[1]))).json().createdAt).toBe('2026-11-23T15:59:59.000Z');
     await post(report(g.label[0], g.label[1]));
-    const before = (await t.app.inject('/api/stats/today?area=320404')).json();
+    const before = (await inject('/api/stats/today?area=320404')).json();
     expect(before).toMatchObject({ date: '2026-11-23', reported: 2 });
 
     clock = Date.parse('2026-11-23T16:00:00.000Z'); // 00:00:00 on the 24th
-    expect((await t.app.inject('/api/stats/today?area=320404')).json()).toMatchObject({ date: '2026-11-24', reported: 0 });
+    expect((await inject('/api/stats/today?area=320404')).json()).toMatchObject({ date: '2026-11-24', reported: 0 });
     await post(report(g.label[0], g.label[1]));
-    const after = (await t.app.inject('/api/stats/today?area=320404')).json();
+    const after = (await inject('/api/stats/today?area=320404')).json();
     expect(after).toMatchObject({ date: '2026-11-24', reported: 1, byStatus: { reported: 1 } });
-    expect((await t.app.inject('/api/tickets?from=2026-11-23T16:00:00Z')).json().items).toHaveLength(1);
+    expect((await inject('/api/tickets?from=2026-11-23T16:00:00Z')).json().items).toHaveLength(1);
   });
 });

@@ -5,13 +5,14 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { createStaticJsonCache } from '../server/http/cache.ts';
-import { gridOf, report, testApp, theNet, type TestApp } from './helpers.ts';
+import { gridOf, report, testApp, theNet, type TestApp, injectAs } from './helpers.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await testApp(); });
+let inject: Awaited<ReturnType<typeof injectAs>>;
+beforeAll(async () => { t = await testApp(); inject = await injectAs(t); });
 afterAll(() => t.close());
 
-const grids = (headers: Record<string, string> = {}) => t.app.inject({ url: '/api/grids?parent=320400', headers });
+const grids = (headers: Record<string, string> = {}) => inject({ url: '/api/grids?parent=320400', headers });
 
 describe('GET /api/grids', () => {
   it('is compressed as asked, the same collection in every encoding, with an ETag', async () => {
@@ -40,7 +41,7 @@ describe('GET /api/grids', () => {
     const again = await grids({ 'if-none-match': String(first.headers.etag) });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);
-    const other = await t.app.inject({ url: '/api/grids?parent=320402', headers: { 'if-none-match': String(first.headers.etag) } });
+    const other = await inject({ url: '/api/grids?parent=320402', headers: { 'if-none-match': String(first.headers.etag) } });
     expect(other.statusCode).toBe(200);
     expect(other.headers.etag).not.toBe(first.headers.etag);
   });
@@ -63,8 +64,8 @@ describe('GET /api/grids', () => {
 
   it('dynamic answers are compressed too', async () => {
     const [lon, lat] = gridOf(theNet().net, '320402').label;
-    for (let i = 0; i < 10; i++) await t.app.inject({ method: 'POST', url: '/api/tickets', payload: report(lon, lat) });
-    const r = await t.app.inject({ url: '/api/tickets?limit=10', headers: { 'accept-encoding': 'gzip' } });
+    for (let i = 0; i < 10; i++) await inject({ method: 'POST', url: '/api/tickets', payload: report(lon, lat) });
+    const r = await inject({ url: '/api/tickets?limit=10', headers: { 'accept-encoding': 'gzip' } });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-encoding']).toBe('gzip');
     expect(JSON.parse(gunzipSync(r.rawPayload).toString()).items).toHaveLength(10);

@@ -2,19 +2,21 @@
 // type, dates that are real instants, text a dispatcher can read. Each is a 400 naming
 // the field, and nothing already stored is lost or changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gridOf, report, testApp, theNet, type TestApp } from './helpers.ts';
+import { gridOf, report, testApp, theNet, type TestApp, injectAs } from './helpers.ts';
 
 let t: TestApp;
 let lon: number;
 let lat: number;
+let inject: Awaited<ReturnType<typeof injectAs>>;
 beforeAll(async () => {
   t = await testApp();
+  inject = await injectAs(t);
   [lon, lat] = gridOf(theNet().net, '320402').label;
 });
 afterAll(() => t.close());
 
-const get = (url: string) => t.app.inject(url);
-const post = (payload: unknown) => t.app.inject({ method: 'POST', url: '/api/tickets', payload: payload as object });
+const get = (url: string) => inject(url);
+const post = (payload: unknown) => inject({ method: 'POST', url: '/api/tickets', payload: payload as object });
 
 /** A 400 whose message names `field`, and the store as it was. */
 async function expect400(res: Promise<{ statusCode: number; json(): { message: string } }>, field: string) {
@@ -72,7 +74,7 @@ describe('body fields only in their declared type', () => {
   ])('%j is a 400 naming %s, nothing stored', (patch, field) => expect400(post(report(lon, lat, patch)), field));
 
   it('1e400 in JSON is Infinity: refused', () =>
-    expect400(t.app.inject({ method: 'POST', url: '/api/tickets', headers: { 'content-type': 'application/json' }, payload: `{"lon":1e400,"lat":${lat},"category":"dispute","source":"patrol"}` }), 'body/lon'));
+    expect400(inject({ method: 'POST', url: '/api/tickets', headers: { 'content-type': 'application/json' }, payload: `{"lon":1e400,"lat":${lat},"category":"dispute","source":"patrol"}` }), 'body/lon'));
 });
 
 describe('dates', () => {

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gridOf, report, testApp, theNet, type TestApp } from './helpers.ts';
+import { gridOf, report, testApp, theNet, type TestApp, injectAs } from './helpers.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await testApp(); });
+let inject: Awaited<ReturnType<typeof injectAs>>;
+beforeAll(async () => { t = await testApp(); inject = await injectAs(t); });
 afterAll(async () => t.close());
 
 const post = (body: unknown) =>
-  t.app.inject({ method: 'POST', url: '/api/tickets', payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  inject({ method: 'POST', url: '/api/tickets', payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
 describe('reporting a ticket', () => {
   it('a ticket reported in a 天宁区 grid is stored with its grid, community, street and district', async () => {
@@ -20,7 +21,7 @@ describe('reporting a ticket', () => {
       district: { code: '320402', name: '天宁区' },
     });
     expect(Date.now() - Date.parse(tk.createdAt)).toBeLessThan(5000);
-    expect((await t.app.inject(`/api/tickets/${tk.id}`)).json()).toEqual(tk);
+    expect((await inject(`/api/tickets/${tk.id}`)).json()).toEqual(tk);
   });
 
   it('outside the city: 422 and nothing stored', async () => {
@@ -66,28 +67,28 @@ describe('listing tickets', () => {
     for (let i = 0; i < 5; i++) ids.push((await post(report(a.label[0], a.label[1], { category: 'dispute' }))).json().id);
     await post(report(b.label[0], b.label[1]));
 
-    const p1 = (await t.app.inject('/api/tickets?area=320411&limit=2')).json();
+    const p1 = (await inject('/api/tickets?area=320411&limit=2')).json();
     expect(p1.items.map((x: { id: string }) => x.id)).toEqual([ids[4], ids[3]]);
-    const p2 = (await t.app.inject(`/api/tickets?area=320411&limit=2&cursor=${p1.nextCursor}`)).json();
+    const p2 = (await inject(`/api/tickets?area=320411&limit=2&cursor=${p1.nextCursor}`)).json();
     expect(p2.items.map((x: { id: string }) => x.id)).toEqual([ids[2], ids[1]]);
-    const p3 = (await t.app.inject(`/api/tickets?area=320411&limit=2&cursor=${p2.nextCursor}`)).json();
+    const p3 = (await inject(`/api/tickets?area=320411&limit=2&cursor=${p2.nextCursor}`)).json();
     expect(p3.items.map((x: { id: string }) => x.id)).toEqual([ids[0]]);
     expect(p3.nextCursor).toBeNull();
 
-    const inGrid = (await t.app.inject(`/api/tickets?area=${a.code}&limit=100`)).json().items;
+    const inGrid = (await inject(`/api/tickets?area=${a.code}&limit=100`)).json().items;
     expect(inGrid).toHaveLength(5);
-    const city = (await t.app.inject('/api/tickets?area=320400&limit=100')).json().items;
+    const city = (await inject('/api/tickets?area=320400&limit=100')).json().items;
     expect(city.length).toBe(t.store.total());
-    expect((await t.app.inject('/api/tickets?area=320413&status=closed')).json().items).toEqual([]);
+    expect((await inject('/api/tickets?area=320413&status=closed')).json().items).toEqual([]);
     const future = new Date(Date.now() + 3600_000).toISOString();
-    expect((await t.app.inject(`/api/tickets?from=${future}`)).json().items).toEqual([]);
-    expect((await t.app.inject(`/api/tickets?to=${future}&limit=1000`)).json().items.length).toBe(t.store.total());
+    expect((await inject(`/api/tickets?from=${future}`)).json().items).toEqual([]);
+    expect((await inject(`/api/tickets?to=${future}&limit=1000`)).json().items.length).toBe(t.store.total());
   });
 
   it('a ticket stored under a grid the redrawn net no longer has is still listed, by its code', async () => {
     const gone = '320402999999999';
     const rec = t.store.insert({ lon: 119.97, lat: 31.78, category: 'dispute', source: 'hotline', description: '' }, gone, Date.now());
-    const r = await t.app.inject('/api/tickets?area=320402&limit=1');
+    const r = await inject('/api/tickets?area=320402&limit=1');
     expect(r.statusCode).toBe(200);
     expect(r.json().items).toEqual([expect.objectContaining({ grid: { code: gone, name: gone, level: 'grid' }, district: expect.objectContaining({ name: '天宁区' }) })]);
     expect(r.json().items[0].id).toMatch(new RegExp(`${rec.seq}$`));
@@ -95,28 +96,28 @@ describe('listing tickets', () => {
 
   it('bad filters are 400 naming the field', async () => {
     for (const [q, field] of [['limit=0', 'limit'], ['status=lost', 'status'], ['from=yesterday', 'from'], ['cursor=abc', 'cursor'], ['area=99', 'area']]) {
-      const r = await t.app.inject(`/api/tickets?${q}`);
+      const r = await inject(`/api/tickets?${q}`);
       expect(r.statusCode, q).toBe(400);
       expect(r.json().message, q).toContain(field);
     }
-    expect((await t.app.inject('/api/tickets/T0000099999')).statusCode).toBe(404);
+    expect((await inject('/api/tickets/T0000099999')).statusCode).toBe(404);
   });
 });
 
 describe("today's counts", () => {
   it('count what was reported today, by status, category and child area', async () => {
     const { net } = theNet();
-    const before = (await t.app.inject('/api/stats/today?area=320412')).json();
+    const before = (await inject('/api/stats/today?area=320412')).json();
     const g = gridOf(net, '320412');
     await post(report(g.label[0], g.label[1], { category: 'environment' }));
     await post(report(g.label[0], g.label[1], { category: 'environment' }));
-    const after = (await t.app.inject('/api/stats/today?area=320412')).json();
+    const after = (await inject('/api/stats/today?area=320412')).json();
     expect(after.reported).toBe(before.reported + 2);
     expect(after.byStatus.reported).toBe((before.byStatus.reported ?? 0) + 2);
     expect(after.byCategory.environment).toBe((before.byCategory.environment ?? 0) + 2);
     const street = after.byChild.find((c: { code: string }) => c.code === g.code.slice(0, 9));
     expect(street.reported).toBeGreaterThanOrEqual(2);
-    const city = (await t.app.inject('/api/stats/today')).json();
+    const city = (await inject('/api/stats/today')).json();
     expect(city.area.code).toBe('320400');
     expect(city.byChild).toHaveLength(6);
     expect(city.reported).toBe(t.store.total());

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gridOf, report, startServerProcess, stopServerProcess, theNet } from './helpers.ts';
+import { adminToken, gridOf, report, startServerProcess, stopServerProcess, theNet } from './helpers.ts';
 
 const startServer = () => startServerProcess(dir);
 
@@ -15,13 +15,14 @@ describe('a killed server', () => {
   it('keeps every ticket it acknowledged', async () => {
     const g = gridOf(theNet().net, '320402');
     const first = await startServer();
+    const token = await adminToken(first.url);
     const acked: string[] = [];
     let stop = false;
     const writer = (async () => {
       while (!stop) {
         try {
           const r = await fetch(`${first.url}/api/tickets`, {
-            method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report(g.label[0], g.label[1])),
+            method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(report(g.label[0], g.label[1])),
           });
           if (r.status === 201) acked.push((await r.json()).id);
         } catch {
@@ -38,7 +39,7 @@ describe('a killed server', () => {
     const second = await startServer();
     try {
       for (const id of acked) {
-        const r = await fetch(`${second.url}/api/tickets/${id}`);
+        const r = await fetch(`${second.url}/api/tickets/${id}`, { headers: { authorization: `Bearer ${token}` } });
         expect(r.status, id).toBe(200);
       }
     } finally {

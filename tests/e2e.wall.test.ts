@@ -1,74 +1,268 @@
-// End to end: the app on a free port, Debian's Chromium opens the wall, waits for the
-// net to be drawn, a ticket posted through the API shows in the live feed, a click on
-// a grid opens its panel. The screenshot goes to docs/.
+// End to end: the app on a free port, Debian's Chromium opens the wall. A street
+// dispatcher signs in on the sign-in page and sees only their street's tickets, live and
+// listed; their session expires (renewed silently) and then ends (the sign-in form comes up
+// over the wall, which keeps its state, and the click that hit the ended session carries on
+// after signing in). A wall display opens by its URL and shows a clicked grid's team with
+// masked phones. Screenshots go to var/e2e/ (docs/ with UPDATE_SCREENSHOTS=1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../scripts/chromium.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { launchChromium } from '../scripts/chromium.ts';
 import { clientDist, ensureClientBuilt, root } from '../scripts/client-build.ts';
-import { gridOf, report, testApp, theNet, type TestApp } from './helpers.ts';
+import { TEST_PASSWORD, TEST_PASSWORD_HASH, type Credentials } from '../scripts/local-app.ts';
+import type { Grid, Net } from '../server/net/types.ts';
+import { gridOf, postJson, report, testApp, theNet, type TestApp } from './helpers.ts';
 
+const VIEWPORT = { width: 1920, height: 1080 };
+const UPDATE = process.env.UPDATE_SCREENSHOTS === '1';
+/** docs/e2e-<name>.png for the pictures the docs show (with UPDATE_SCREENSHOTS=1), else var/e2e/. */
+function shot(name: string, forDocs = false): string {
+  const dir = UPDATE && forDocs ? join(root, 'docs') : join(root, 'var', 'e2e');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, UPDATE && forDocs ? `e2e-${name}.png` : `${name}.png`);
+}
 
 let t: TestApp;
 let browser: Browser;
-let page: Page;
-let url: string;
+let admin: Credentials;
+const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   ensureClientBuilt();
   t = await testApp({ listen: true, clientDir: clientDist });
-  url = t.url;
+  admin = await t.as('admin');
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 }, 300_000);
 
 afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await t?.close();
 });
 
-describe('the wall in Chromium', () => {
-  it('draws the whole net, shows a new ticket live, and opens a clicked grid', async () => {
-    const { net } = theNet();
-    await page.goto(url);
-    await page.waitForFunction(() => (window as any).__wall?.gridsDrawn === true, null, { timeout: 120_000 });
-    const firstRenderMs = await page.evaluate(() => (window as any).__wall.firstRenderMs as number);
-    console.log(JSON.stringify({ e2e: 'wall', firstRenderMs: Math.round(firstRenderMs) }));
-    expect(firstRenderMs).toBeGreaterThan(0);
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  contexts.push(context);
+  return context.newPage();
+}
 
-    // No scrollbars at 1920×1080.
-    const overflow = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
-    expect(overflow).toEqual([1920, 1080]);
+/** A base grid of `district` outside `street`. */
+function gridElsewhere(net: Net, district: string, street: string): Grid {
+  for (const a of net.areas.values()) {
+    if (a.level === 'grid' && a.code.startsWith(district) && !a.code.startsWith(street) && (a as Grid).type === 'base') return a as Grid;
+  }
+  throw new Error(`no grid in ${district} outside ${street}`);
+}
+
+/** A second base grid of the street, for a second click. */
+function otherGridOf(net: Net, street: string, not: string): Grid {
+  for (const a of net.areas.values()) {
+    if (a.level === 'grid' && a.code.startsWith(street) && a.code !== not && (a as Grid).type === 'base') return a as Grid;
+  }
+  throw new Error(`no second grid in ${street}`);
+}
+
+async function post(lonLat: [number, number], extra: Record<string, unknown> = {}): Promise<{ id: string }> {
+  const res = await postJson(`${t.url}/api/tickets`, report(lonLat[0], lonLat[1], extra), admin.headers);
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string };
+}
+
+const feedIds = (page: Page) => page.locator('[data-testid="feed-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+const ticketIds = (page: Page) => page.evaluate(() => (window as any).__wall.ticketIds() as string[]);
+
+async function waitForWall(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as any).__wall?.gridsDrawn === true, null, { timeout: 120_000 });
+  await page.waitForFunction(() => (window as any).__wall?.ready === true, null, { timeout: 30_000 });
+}
+
+async function jumpTo(page: Page, g: Grid, zoom = 14): Promise<void> {
+  await page.evaluate(({ p, zoom }) => new Promise<void>((resolve) => {
+    const map = (window as any).__wall.map;
+    map.once('idle', () => resolve());
+    map.jumpTo({ center: p, zoom });
+  }), { p: g.label, zoom });
+}
+
+async function click(page: Page, g: Grid): Promise<void> {
+  const [x, y] = await page.evaluate((p) => (window as any).__wall.project(p), g.label);
+  await page.mouse.click(x, y);
+}
+
+/** Moves the map to a grid and clicks it, as a dispatcher would. */
+async function clickGrid(page: Page, g: Grid, zoom = 14): Promise<void> {
+  await jumpTo(page, g, zoom);
+  await click(page, g);
+}
+
+describe('the wall in Chromium', () => {
+  const { net } = theNet();
+  const g = gridOf(net, '320402');
+  const street = net.areas.get(g.code.slice(0, 9))!;
+  const elsewhere = gridElsewhere(net, '320402', street.code);
+  const farAway = gridOf(net, '320404');
+  const username = 'street-dispatcher';
+  let inside: { id: string };
+
+  it("a street dispatcher signs in and sees their street's tickets only; an ended session is signed back into over the wall", async () => {
+    await t.stores.access.createAccount({ username, name: '王调度', role: 'dispatcher', scope: street.code, department: null, grids: [], passwordHash: TEST_PASSWORD_HASH }, Date.now());
+    inside = await post(g.label, { reporter: { name: '张三丰', phone: '13812345678' } });
+    const outside = [await post(elsewhere.label), await post(farAway.label)];
+
+    const page = await newPage();
+    await page.goto(t.url);
+    const form = page.locator('[data-testid="signin-page"]');
+    await form.waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="map"]').count()).toBe(0); // nothing of the wall before signing in
+    await page.screenshot({ path: shot('signin', true) });
+
+    // Wrong password, then a locked-out answer (faked: the real lockout would lock this
+    // address for the rest of the file), then the right password.
+    await page.fill('[data-testid="signin-username"]', username);
+    await page.fill('[data-testid="signin-password"]', 'not-the-password');
+    await page.click('[data-testid="signin-submit"]');
+    await expect.poll(() => page.locator('[data-testid="signin-error"]').textContent()).toBe('用户名或密码错误');
+    await page.route('**/api/auth/login', (route) => route.fulfill({
+      status: 429, headers: { 'retry-after': '2', 'content-type': 'application/json' },
+      body: JSON.stringify({ statusCode: 429, error: 'Too Many Requests', message: 'too many failed sign-ins; try again in 2 s' }),
+    }), { times: 1 });
+    await page.fill('[data-testid="signin-password"]', TEST_PASSWORD);
+    await page.click('[data-testid="signin-submit"]');
+    await expect.poll(() => page.locator('[data-testid="signin-error"]').textContent()).toMatch(/^尝试次数过多，请 [12] 秒后再试$/);
+    expect(await page.locator('[data-testid="signin-submit"]').isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('[data-testid="signin-submit"]').isDisabled(), { timeout: 5000 }).toBe(false);
+    await page.fill('[data-testid="signin-password"]', TEST_PASSWORD);
+    await page.click('[data-testid="signin-submit"]');
+
+    await waitForWall(page);
+    expect(await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight])).toEqual([1920, 1080]);
+    expect(await page.locator('[data-testid="user-name"]').textContent()).toBe('王调度');
+    expect(await page.locator('[data-testid="user-role"]').textContent()).toBe(`座席员/调度员 · ${street.name}`);
+    expect(await page.locator('[data-testid="sign-out"]').isVisible()).toBe(true);
+
+    // The map frames the street.
+    const [lon, lat] = await page.evaluate(() => (window as any).__wall.map.getCenter().toArray() as [number, number]);
+    const [w, s, e, n] = street.bbox;
+    expect(lon).toBeGreaterThan(w);
+    expect(lon).toBeLessThan(e);
+    expect(lat).toBeGreaterThan(s);
+    expect(lat).toBeLessThan(n);
+
+    // Today's list: the street's ticket, not the others; the same live.
+    expect(await ticketIds(page)).toEqual([inside.id]);
+    expect(await feedIds(page)).toEqual([inside.id]);
+    expect(await page.locator('[data-testid="today-reported"]').textContent()).toBe('1');
+    outside.push(await post(elsewhere.label), await post(farAway.label));
+    const live = await post(g.label);
+    await expect.poll(() => feedIds(page), { timeout: 10_000 }).toEqual([live.id, inside.id]);
+    expect((await ticketIds(page)).sort()).toEqual([inside.id, live.id].sort());
+    await expect.poll(() => page.locator('[data-testid="today-reported"]').textContent()).toBe('2');
+    for (const o of outside) expect(await page.locator(`[data-id="${o.id}"]`).count()).toBe(0);
+
+    // A grid of the street: its tickets, with the real-name reporter in full (a dispatcher may).
+    await clickGrid(page, g);
+    const panel = page.locator('[data-testid="grid-panel"]');
+    await expect.poll(() => page.locator('[data-testid="grid-code"]').textContent(), { timeout: 20_000 }).toBe(g.code);
+    await expect.poll(() => page.locator('[data-testid="grid-tickets"] li').count(), { timeout: 10_000 }).toBe(2);
+    expect(await panel.textContent()).toContain('张三丰');
+    // A grid of another street: shown, but not its tickets.
+    await clickGrid(page, elsewhere);
+    await expect.poll(() => page.locator('[data-testid="grid-code"]').textContent(), { timeout: 20_000 }).toBe(elsewhere.code);
+    await page.locator('[data-testid="grid-out-of-scope"]').waitFor({ timeout: 10_000 });
+    await clickGrid(page, g);
+    await expect.poll(() => page.locator('[data-testid="grid-tickets"] li').count(), { timeout: 20_000 }).toBe(2);
+    await page.waitForTimeout(1500); // let the fly-to settle for the picture
+    await page.screenshot({ path: shot('wall', true) });
+
+    // The access token expires: the next request refreshes quietly, no form.
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'one_net_session')!;
+    expect(session.httpOnly).toBe(true);
+    const { sid } = JSON.parse(Buffer.from(session.value.split('.')[1], 'base64url').toString()) as { sid: string };
+    const expired = t.app.jwt.sign({ sid, iat: Math.floor(Date.now() / 1000) - 3600 }, { expiresIn: 60 });
+    await page.context().addCookies([{ ...session, value: expired }]);
+    const second = otherGridOf(net, street.code, g.code);
+    await clickGrid(page, second);
+    await expect.poll(() => page.locator('[data-testid="grid-code"]').textContent(), { timeout: 20_000 }).toBe(second.code);
+    expect(await page.locator('[data-testid="signin-overlay"]').count()).toBe(0);
+    const renewed = (await page.context().cookies()).find((c) => c.name === 'one_net_session')!;
+    expect(renewed.value).not.toBe(expired);
+
+    // The session ends (signed out elsewhere, revoked): the click's request meets a 401 the
+    // refresh cannot cure, and the form comes up over the wall, which keeps its state.
+    // (The map is moved first: tiles it would fetch after the revocation bring the form up too.)
+    await jumpTo(page, g, 14);
+    await t.stores.access.revokeSessionsOf('account', username, Date.now());
+    const center = await page.evaluate(() => (window as any).__wall.map.getCenter().toArray() as [number, number]);
+    const feedBefore = await feedIds(page);
+    await page.evaluate(() => ((window as any).__notReloaded = true));
+    await click(page, g);
+    const overlay = page.locator('[data-testid="signin-overlay"]');
+    await overlay.waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid="signin-notice"]').textContent()).toContain('登录已过期');
+    expect(await page.locator('[data-testid="signin-username"]').inputValue()).toBe(username);
+    expect(await page.locator('[data-testid="grid-code"]').textContent()).toBe(second.code); // still the last selection
+    expect(await feedIds(page)).toEqual(feedBefore);
+    const centerNow = await page.evaluate(() => (window as any).__wall.map.getCenter().toArray() as [number, number]);
+    expect(centerNow).toEqual(center);
+    await page.screenshot({ path: shot('signin-overlay') });
+    await page.fill('[data-testid="signin-password"]', TEST_PASSWORD);
+    await page.click('[data-testid="signin-submit"]');
+    await overlay.waitFor({ state: 'detached', timeout: 20_000 });
+    // …and the click carries on: the grid it hit opens.
+    await expect.poll(() => page.locator('[data-testid="grid-code"]').textContent(), { timeout: 20_000 }).toBe(g.code);
+    expect(await page.evaluate(() => (window as any).__notReloaded)).toBe(true);
+    const after = await page.evaluate(() => (window as any).__wall.map.getCenter().toArray() as [number, number]);
+    expect(Math.hypot(after[0] - center[0], after[1] - center[1])).toBeLessThan(0.05); // at the grid, not back at the start
+    const later = await post(g.label);
+    await expect.poll(() => feedIds(page), { timeout: 10_000 }).toEqual([later.id, ...feedBefore]);
+
+    // 退出: back to the sign-in page, and the API says no.
+    await page.click('[data-testid="sign-out"]');
+    await page.locator('[data-testid="signin-page"]').waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => fetch('/api/auth/me').then((r) => r.status))).toBe(401);
+  }, 300_000);
+
+  it("a wall display opens by its URL, without signing in, and masks a grid team's phones", async () => {
+    const res = await postJson(`${t.url}/api/displays`, { name: '天宁区指挥大屏', scope: '320402' }, admin.headers);
+    expect(res.status).toBe(201);
+    const display = (await res.json()) as { url: string; token: string };
+
+    const page = await newPage();
+    await page.goto(t.url + display.url);
+    await waitForWall(page);
+    const firstRenderMs = await page.evaluate(() => (window as any).__wall.firstRenderMs as number);
+    console.log(JSON.stringify({ e2e: 'wall', display: '320402', firstRenderMs: Math.round(firstRenderMs) }));
+    expect(firstRenderMs).toBeGreaterThan(0);
+    expect(await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight])).toEqual([1920, 1080]);
+    expect(await page.locator('[data-testid="signin-page"]').count()).toBe(0);
+    expect(page.url()).not.toContain(display.token); // not left in the address bar
+    expect(await page.locator('[data-testid="user-name"]').textContent()).toBe('天宁区指挥大屏');
+    expect(await page.locator('[data-testid="user-role"]').textContent()).toBe('大屏 · 天宁区');
+    expect(await page.locator('[data-testid="sign-out"]').count()).toBe(0);
+    expect(await feedIds(page)).toContain(inside.id);
 
     // A ticket posted through the API appears in the live feed.
-    const g = gridOf(net, '320402');
-    const before = await page.locator('[data-testid="feed-item"]').count();
-    const res = await fetch(`${url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report(g.label[0], g.label[1])) });
-    expect(res.status).toBe(201);
-    const tk = await res.json();
-    await expect.poll(() => page.locator('[data-testid="feed-item"]').count(), { timeout: 10_000 }).toBe(before + 1);
-    const newest = page.locator('[data-testid="feed-item"]').first();
-    expect(await newest.getAttribute('data-id')).toBe(tk.id);
-    expect(await newest.textContent()).toContain(g.name);
-    await expect.poll(() => page.locator('[data-testid="today-reported"]').textContent()).toBe('1');
+    const tk = await post(g.label);
+    await expect.poll(() => feedIds(page).then((ids) => ids[0]), { timeout: 10_000 }).toBe(tk.id);
+    expect(await page.locator('[data-testid="feed-item"]').first().textContent()).toContain(g.name);
 
-    // Zoom in to the grid's street as a dispatcher would, then click the grid: the
-    // panel shows it and its hierarchy.
-    await page.evaluate((p) => new Promise<void>((resolve) => {
-      const map = (window as any).__wall.map;
-      map.once('idle', () => resolve());
-      map.jumpTo({ center: p, zoom: 14 });
-    }), g.label);
-    const [x, y] = await page.evaluate((p) => (window as any).__wall.project(p), g.label);
-    await page.mouse.click(x, y);
-    const panel = page.locator('[data-testid="grid-panel"]');
-    await panel.waitFor({ timeout: 20_000 });
-    await expect.poll(() => page.locator('[data-testid="grid-code"]').textContent(), { timeout: 20_000 }).toContain(g.code);
-    expect(await page.locator('[data-testid="grid-name"]').textContent()).toContain(g.name);
+    // A clicked grid: its hierarchy, its team with phones masked to their last 2 digits, and
+    // the real-name reporter masked.
+    await clickGrid(page, g);
+    await expect.poll(() => page.locator('[data-testid="grid-code"]').textContent(), { timeout: 20_000 }).toBe(g.code);
     const crumbs = await page.locator('[data-testid="breadcrumb"]').textContent();
-    for (const name of ['常州市', '天宁区', net.areas.get(g.code.slice(0, 9))!.name, net.areas.get(g.code.slice(0, 12))!.name]) expect(crumbs).toContain(name);
-    await expect.poll(() => panel.textContent(), { timeout: 10_000 }).toContain('消防安全');
-    await page.waitForTimeout(1500); // let the fly-to settle for the picture
-    await page.screenshot({ path: join(root, 'docs', 'e2e-wall.png') });
+    for (const name of ['常州市', '天宁区', street.name, net.areas.get(g.code.slice(0, 12))!.name]) expect(crumbs).toContain(name);
+    const phones = await page.locator('[data-testid="worker-phone"]').allTextContents();
+    expect(phones.length).toBeGreaterThan(0);
+    for (const p of phones) expect(p).toMatch(/^\*+\d{2}$/);
+    await expect.poll(() => page.locator('[data-testid="grid-tickets"] li').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const panel = (await page.locator('[data-testid="grid-panel"]').textContent())!;
+    expect(panel).toContain('张*');
+    expect(panel).not.toContain('张三丰');
+    expect(panel).not.toContain('13812345678');
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: shot('display') });
   }, 240_000);
 });

@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { loadNet } from '../server/net/load.ts';
 import { createLocator, type Locator } from '../server/geo/locator.ts';
 import type { Grid, Net } from '../server/net/types.ts';
+import type { Role } from '../server/auth/roles.ts';
+import type { InjectOptions } from 'fastify';
 import { startLocalApp, type LocalApp, type LocalAppOptions } from '../scripts/local-app.ts';
 
 let shared: { net: Net; locator: Locator } | undefined;
@@ -38,7 +40,7 @@ export const report = (lon: number, lat: number, extra: Record<string, unknown> 
  * when it prints its URL, rejects with its stderr if it exits first. */
 export function startServerProcess(dir: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0', ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -64,3 +66,30 @@ export async function stopServerProcess(proc: ChildProcess): Promise<void> {
 
 export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+type InjectArg = string | { method?: string; url: string; payload?: unknown; headers?: Record<string, string> };
+
+/** `t.app.inject` as a signed-in principal (an admin of the city by default). */
+export async function injectAs(t: TestApp, role: Role = 'admin', scope?: string) {
+  const { headers } = await t.as(role, scope);
+  return (arg: InjectArg) => {
+    const o = typeof arg === 'string' ? { url: arg } : arg;
+    return t.app.inject({ ...o, headers: { ...headers, ...o.headers } } as InjectOptions);
+  };
+}
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+/** A bearer token for `admin` of a server process started with ADMIN_PASSWORD. */
+export async function adminToken(url: string): Promise<string> {
+  const r = await postJson(`${url}/api/auth/login`, { username: 'admin', password: ADMIN_PASSWORD });
+  if (r.status !== 200) throw new Error(`sign-in: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { token: string }).token;
+}
+
+/** For tests that attach the live feed to a bare HTTP server: TEST_TOKEN is a city
+ * dispatcher, anything else is refused. */
+export const TEST_TOKEN = 'test-token';
+export const testAuthenticate = async (token: string) => token === TEST_TOKEN
+  ? { principal: { kind: 'account' as const, id: 'test-dispatcher', name: 'test', role: 'dispatcher' as const, scope: '320400' } }
+  : { principal: null, problem: 'token: not valid' };

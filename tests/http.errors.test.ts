@@ -8,10 +8,12 @@ import { request } from 'node:http';
 import { testApp, type TestApp } from './helpers.ts';
 
 let t: TestApp;
+let auth: Record<string, string>;
 const clientDir = mkdtempSync(join(tmpdir(), 'one-net-client-'));
 beforeAll(async () => {
   writeFileSync(join(clientDir, 'index.html'), '<!doctype html><title>wall</title>');
   t = await testApp({ listen: true, clientDir });
+  auth = (await t.as('admin')).headers;
 });
 afterAll(async () => {
   await t.close();
@@ -22,7 +24,7 @@ afterAll(async () => {
 function raw(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: string }> {
   const { port } = new URL(t.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...auth, ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
       let b = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (b += d));
@@ -49,7 +51,7 @@ describe('errors in one shape', () => {
     ['GET', '/api/tickets/%ff', 400],
     ['DELETE', '/api/tickets', 404],
     ['GET', '/api/tickets/T0000000001', 404],
-  ])('%s %.60s → %i, JSON', async (method, path, status) => {
+  ])('%s %s → %i, JSON', async (method, path, status) => {
     const r = await raw(method, path);
     expect(r.status).toBe(status);
     expect(r.type).toMatch(/^application\/json/);
@@ -74,6 +76,19 @@ describe('errors in one shape', () => {
     expect(Object.keys(parsed).sort()).toEqual(['error', 'message', 'statusCode']);
     expect(parsed.statusCode).toBe(status);
     expect(t.store.total()).toBe(before);
+  });
+
+  it('without credentials, an /api route is a 401 in the same shape', async () => {
+    auth = {};
+    try {
+      for (const path of ['/api/tickets', '/API/tickets', '/api/areas/320402', `/api/areas/${'1'.repeat(101)}`]) {
+        const r = await raw('GET', path);
+        expect(r.status, path).toBe(path.startsWith('/API') ? 404 : 401);
+        expect(Object.keys(JSON.parse(r.body)).sort()).toEqual(['error', 'message', 'statusCode']);
+      }
+    } finally {
+      auth = (await t.as('admin')).headers;
+    }
   });
 
   it('the wall still gets its page for its own routes', async () => {

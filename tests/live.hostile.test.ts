@@ -13,7 +13,7 @@ import { attachLive, type LiveOptions } from '../server/live/socket.ts';
 import { event, Refusal, serveEvents } from '../server/live/events.ts';
 import { presentTicket } from '../server/domain/present.ts';
 import { ticketId, type Ticket } from '../server/domain/ticket.ts';
-import { gridOf, postJson, report, startServerProcess, stopServerProcess, theNet } from './helpers.ts';
+import { gridOf, postJson, report, startServerProcess, stopServerProcess, theNet, adminToken, TEST_TOKEN, testAuthenticate } from './helpers.ts';
 
 /** A log that keeps what it is told, so a test can read it and the console stays quiet. */
 function keptLog() {
@@ -44,7 +44,8 @@ const connected = (s: ClientSocket) =>
 // a crash is a crash (in-process, vitest would catch it and the server would live on).
 
 /** An Engine.IO session over long-polling, connected to the main namespace. */
-async function pollingSession(url: string) {
+let sessionToken = '';
+async function pollingSession(url: string, token = sessionToken) {
   const base = `${url}/socket.io/?EIO=4&transport=polling`;
   const open = await (await fetch(base)).text();
   expect(open).toMatch(/^0\{/);
@@ -55,7 +56,7 @@ async function pollingSession(url: string) {
     const r = await fetch(at, { signal: AbortSignal.timeout(3000) });
     return r.ok ? (await r.text()).split('\x1e') : null;
   };
-  expect(await push('40')).toBe(200);
+  expect(await push('40' + JSON.stringify({ token }))).toBe(200);
   expect((await poll())?.[0]).toMatch(/^40\{"sid":/);
   return { push, poll };
 }
@@ -137,6 +138,7 @@ describe('hand-made packets against the real server process', () => {
     dir = mkdtempSync(join(tmpdir(), 'one-net-hostile-'));
     ({ proc, url } = await startServerProcess(dir));
     proc.stderr!.on('data', (d) => (stderr += d));
+    sessionToken = await adminToken(url);
   }, 30_000);
   afterAll(async () => {
     if (proc) await stopServerProcess(proc);
@@ -169,11 +171,11 @@ describe('hand-made packets against the real server process', () => {
     // Afterwards: the API answers, and a wall still gets its tickets.
     await whileAlive('all of them', async () => {
       expect((await fetch(`${url}/api/health`)).status).toBe(200);
-      const wall = await connected(connect(url, { query: { area: '320402' }, transports: ['websocket'], forceNew: true, reconnection: false }));
+      const wall = await connected(connect(url, { auth: { token: sessionToken }, query: { area: '320402' }, transports: ['websocket'], forceNew: true, reconnection: false }));
       try {
         const got = new Promise<Ticket>((r) => wall.once('ticket', r));
         const g = gridOf(theNet().net, '320402');
-        const tk = await (await postJson(`${url}/api/tickets`, report(g.label[0], g.label[1]))).json();
+        const tk = await (await postJson(`${url}/api/tickets`, report(g.label[0], g.label[1]), { authorization: `Bearer ${sessionToken}` })).json();
         expect((await got).id).toBe(tk.id);
       } finally {
         wall.close();
@@ -210,7 +212,7 @@ describe('serveEvents', () => {
   afterAll(() => new Promise<void>((r) => io.close(() => r())));
 
   it('answers with the result, the refusal, or "internal error" (logged), and nothing escapes', async () => {
-    const s = await connected(connect(url, { transports: ['websocket'], forceNew: true, reconnection: false }));
+    const s = await connected(connect(url, { auth: { token: TEST_TOKEN }, transports: ['websocket'], forceNew: true, reconnection: false }));
     try {
       expect(await s.emitWithAck('echo', 7)).toEqual({ ok: true, x: 7 });
       expect(await s.emitWithAck('echo', '7')).toEqual({ ok: false, message: 'echo takes one number' });
@@ -238,8 +240,8 @@ describe('serveEvents', () => {
 describe('join', () => {
   it('with only a callback, is answered', async () => {
     const server = createServer();
-    const live = attachLive(server, theNet().net, { log: keptLog() });
-    const s = await connected(connect(await listening(server), { transports: ['websocket'], forceNew: true, reconnection: false }));
+    const live = attachLive(server, theNet().net, { authenticate: testAuthenticate, log: keptLog() });
+    const s = await connected(connect(await listening(server), { auth: { token: TEST_TOKEN }, transports: ['websocket'], forceNew: true, reconnection: false }));
     try {
       // The callback arrives as the last argument, not as the message.
       expect(await s.timeout(2000).emitWithAck('join')).toEqual({ ok: false, message: 'join takes one argument {area}' });
@@ -267,7 +269,7 @@ async function stalledClient(url: string): Promise<{ stop(): void }> {
     return inbox.shift()!;
   };
   expect(await next()).toMatch(/^0\{"sid":/);
-  ws.send('40');
+  ws.send('40' + JSON.stringify({ token: TEST_TOKEN }));
   expect(await next()).toMatch(/^40\{"sid":/);
   ws.pause();
   const pong = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send('3'), 100);
@@ -283,7 +285,7 @@ describe('a client that stops reading', () => {
     const { net } = theNet();
     const server = createServer();
     const log = keptLog();
-    const live = attachLive(server, net, { ...opts, log } satisfies LiveOptions);
+    const live = attachLive(server, net, { authenticate: testAuthenticate, ...opts, log } satisfies LiveOptions);
     let published = 0;
     const stalled = { maxPackets: 0, maxBytes: 0, closedAfter: -1, reason: '' };
     live.io.engine.on('connection', (conn: any) => {
@@ -301,7 +303,7 @@ describe('a client that stops reading', () => {
       conn.on('close', (reason: string) => ((stalled.closedAfter = published), (stalled.reason = reason)));
     });
     const url = await listening(server);
-    const wall = await connected(connect(url, { transports: ['websocket'], forceNew: true, reconnection: false }));
+    const wall = await connected(connect(url, { auth: { token: TEST_TOKEN }, transports: ['websocket'], forceNew: true, reconnection: false }));
     const bad = await stalledClient(url);
     const got: string[] = [];
     let wake = () => {};
@@ -340,9 +342,9 @@ describe('a client that stops reading', () => {
     const { net } = theNet();
     const server = createServer();
     const log = keptLog();
-    const live = attachLive(server, net, { maxQueuedPackets: MAX, log });
+    const live = attachLive(server, net, { authenticate: testAuthenticate, maxQueuedPackets: MAX, log });
     try {
-      const session = await pollingSession(await listening(server));
+      const session = await pollingSession(await listening(server), TEST_TOKEN);
       const pong = setInterval(() => void session.push('3').catch(() => {}), 100);
       for (let seq = 1; seq <= MAX + 50; seq++) live.publishTicket(ticketIn('320402', seq));
       await new Promise((r) => setTimeout(r, 250));

@@ -7,7 +7,7 @@ import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { attachLive, type Live, type LiveOptions } from '../server/live/socket.ts';
 import { presentTicket } from '../server/domain/present.ts';
 import type { Ticket } from '../server/domain/ticket.ts';
-import { gridOf, theNet } from './helpers.ts';
+import { gridOf, theNet, TEST_TOKEN, testAuthenticate } from './helpers.ts';
 
 const quiet = { warn() {}, error() {} };
 let live: Live | undefined;
@@ -20,14 +20,14 @@ afterEach(async () => {
 
 async function start(opts: LiveOptions): Promise<{ live: Live; url: string }> {
   const server = createServer();
-  live = attachLive(server, theNet().net, { log: quiet, ...opts });
+  live = attachLive(server, theNet().net, { authenticate: testAuthenticate, log: quiet, ...opts });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { live, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
 }
 
 /** A wall on `area` that does not reconnect by itself: the test says when. */
 async function wall(url: string, area: string) {
-  const s = connect(url, { query: { area }, transports: ['websocket'], forceNew: true, reconnection: false });
+  const s = connect(url, { auth: { token: TEST_TOKEN }, query: { area }, transports: ['websocket'], forceNew: true, reconnection: false });
   clients.push(s);
   const got: string[] = [];
   s.on('ticket', (t: Ticket) => got.push(t.id));

@@ -1,15 +1,20 @@
 // The live feed with real Socket.IO clients on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gridOf, report, testApp, theNet, type TestApp } from './helpers.ts';
 
 let t: TestApp;
 let url: string;
 const clients: Socket[] = [];
 
+let auth: { token: string; headers: { authorization: string } };
 beforeAll(async () => {
   t = await testApp({ listen: true });
   url = t.url;
+  auth = await t.as('dispatcher');
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -17,7 +22,7 @@ afterAll(async () => {
 });
 
 function client(area?: string): Promise<Socket> {
-  const s = connect(url, { query: area ? { area } : {}, transports: ['websocket'], forceNew: true });
+  const s = connect(url, { auth: { token: auth.token }, query: area ? { area } : {}, transports: ['websocket'], forceNew: true });
   clients.push(s);
   return new Promise((resolve, reject) => {
     s.once('connect', () => resolve(s));
@@ -26,7 +31,7 @@ function client(area?: string): Promise<Socket> {
 }
 
 const post = (body: unknown) =>
-  fetch(`${url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+  fetch(`${url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth.headers }, body: JSON.stringify(body) }).then((r) => r.json());
 
 type Got = { id: string; grid: { code: string } };
 
@@ -48,26 +53,30 @@ function collect(s: Socket, expected = 1, timeoutMs = 5000, quietMs = 200): Prom
 describe('a wall across a server restart', () => {
   it('reconnects by itself and receives the new server\'s tickets', async () => {
     const { net } = theNet();
-    const first = await testApp({ listen: true });
+    const dir = mkdtempSync(join(tmpdir(), 'one-net-restart-'));
+    const secret = 'a secret both servers share';
+    const first = await testApp({ listen: true, dir, secret });
     const port = Number(new URL(first.url).port);
-    const s = connect(first.url, { query: { area: '320402' }, transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+    const who = await first.as('dispatcher');
+    const s = connect(first.url, { auth: { token: who.token }, query: { area: '320402' }, transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
     clients.push(s);
     await new Promise<void>((r) => s.once('connect', () => r()));
     const disconnected = new Promise<string>((r) => s.once('disconnect', r));
     await first.close();
     expect(await disconnected).toBe('transport close');
 
-    const second = await testApp({ listen: false });
+    const second = await testApp({ listen: false, dir, secret });
     await second.app.listen({ port, host: '127.0.0.1' });
     try {
       await new Promise<void>((r) => s.io.once('reconnect', () => r()));
       const g = gridOf(net, '320402');
       const wait = collect(s);
-      const res = await fetch(`http://127.0.0.1:${port}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report(g.label[0], g.label[1])) });
+      const res = await fetch(`http://127.0.0.1:${port}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json', ...who.headers }, body: JSON.stringify(report(g.label[0], g.label[1])) });
       const tk = await res.json();
       expect((await wait).map((x) => x.id)).toEqual([tk.id]);
     } finally {
       await second.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

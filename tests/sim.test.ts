@@ -6,15 +6,17 @@ import { testApp, theNet, type TestApp } from './helpers.ts';
 
 let t: TestApp;
 let url: string;
+let apiKey: string;
 beforeAll(async () => {
   t = await testApp({ listen: true });
   url = t.url;
+  apiKey = await t.apiKey();
 });
 afterAll(async () => t.close());
 
 describe('the city simulator', () => {
   it('sends valid reports through POST /api/tickets, every one inside a grid', async () => {
-    const sim = createSimulator({ baseUrl: url, net: theNet().net, ratePerMinute: 0, seed: 1 });
+    const sim = createSimulator({ baseUrl: url, apiKey, net: theNet().net, ratePerMinute: 0, seed: 1 });
     const statuses = [];
     for (let i = 0; i < 30; i++) statuses.push(await sim.send());
     expect(statuses.every((s) => s === 201)).toBe(true);
@@ -24,8 +26,8 @@ describe('the city simulator', () => {
 
   it('is reproducible from its seed and draws the whole mix', () => {
     const { net } = theNet();
-    const a = createSimulator({ baseUrl: url, net, ratePerMinute: 0, seed: 42 });
-    const b = createSimulator({ baseUrl: url, net, ratePerMinute: 0, seed: 42 });
+    const a = createSimulator({ baseUrl: url, apiKey, net, ratePerMinute: 0, seed: 42 });
+    const b = createSimulator({ baseUrl: url, apiKey, net, ratePerMinute: 0, seed: 42 });
     const xs = Array.from({ length: 3000 }, () => a.next());
     expect(Array.from({ length: 3000 }, () => b.next())).toEqual(xs);
     expect(new Set(xs.map((x) => x.category))).toEqual(new Set(CATEGORY_CODES));
@@ -34,7 +36,7 @@ describe('the city simulator', () => {
 
   it('reports where people live: the urban core gets far more per km² than rural 溧阳市', () => {
     const { net, locator } = theNet();
-    const sim = createSimulator({ baseUrl: url, net, ratePerMinute: 0, seed: 3 });
+    const sim = createSimulator({ baseUrl: url, apiKey, net, ratePerMinute: 0, seed: 3 });
     const perDistrict = new Map<string, number>();
     for (let i = 0; i < 5000; i++) {
       const r = sim.next();
@@ -49,7 +51,7 @@ describe('the city simulator', () => {
 
   it('runs on its own at the configured rate and stops', async () => {
     const before = t.store.total();
-    const sim = createSimulator({ baseUrl: url, net: theNet().net, ratePerMinute: 600, seed: 9 });
+    const sim = createSimulator({ baseUrl: url, apiKey, net: theNet().net, ratePerMinute: 600, seed: 9 });
     await new Promise((r) => setTimeout(r, 1500));
     sim.stop();
     await new Promise((r) => setTimeout(r, 200));

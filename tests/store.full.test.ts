@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gridOf, report, testApp, theNet, type TestApp } from './helpers.ts';
+import { gridOf, injectAs, report, testApp, theNet, type TestApp } from './helpers.ts';
+
+type Inject = Awaited<ReturnType<typeof injectAs>>;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -13,22 +15,22 @@ afterEach(async () => {
 });
 
 /** Posts `n` reports (with long descriptions, to fill pages fast); the answers in order. */
-async function flood(t: TestApp, n: number) {
+async function flood(inject: Inject, n: number) {
   const g = gridOf(theNet().net, '320411');
   const out: { status: number; body: { id?: string; statusCode?: number; error?: string; message?: string } }[] = [];
   const batch = 20;
   for (let i = 0; i < n; i += batch) {
     const rs = await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, k) =>
-      t.app.inject({ method: 'POST', url: '/api/tickets', payload: report(g.label[0], g.label[1], { description: `第${i + k}号 ` + '楼道堆物'.repeat(300) }) })));
+      inject({ method: 'POST', url: '/api/tickets', payload: report(g.label[0], g.label[1], { description: `第${i + k}号 ` + '楼道堆物'.repeat(300) }) })));
     for (const r of rs) out.push({ status: r.statusCode, body: r.json() });
   }
   return out;
 }
 
 /** Every acknowledged id once, each readable, and nothing stored beyond them. */
-async function expectExactlyAcked(t: TestApp, acked: string[]) {
+async function expectExactlyAcked(t: TestApp, inject: Inject, acked: string[]) {
   expect(new Set(acked).size).toBe(acked.length);
-  for (const id of acked) expect((await t.app.inject(`/api/tickets/${id}`)).statusCode, id).toBe(200);
+  for (const id of acked) expect((await inject(`/api/tickets/${id}`)).statusCode, id).toBe(200);
   expect(t.store.total()).toBe(acked.length);
 }
 
@@ -47,12 +49,13 @@ describe('a store that fills up (SQLite max_page_count)', () => {
   it('acknowledges only committed tickets, answers 507, keeps serving reads, and never reuses an id', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'one-net-full-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const t = await testApp({ dir, store: { maxPageCount: 120 } });
-    const answers = await flood(t, 400);
+    const t = await testApp({ dir, store: { maxPageCount: 160 } });
+    const inject = await injectAs(t);
+    const answers = await flood(inject, 400);
     const acked = checkFull(answers);
-    await expectExactlyAcked(t, acked);
-    expect((await t.app.inject('/api/health')).statusCode).toBe(200);
-    const list = await t.app.inject('/api/tickets?limit=1000');
+    await expectExactlyAcked(t, inject, acked);
+    expect((await inject('/api/health')).statusCode).toBe(200);
+    const list = await inject('/api/tickets?limit=1000');
     expect(list.statusCode).toBe(200);
     expect(list.json().items.map((x: { id: string }) => x.id).sort()).toEqual([...acked].sort());
     await t.close();
@@ -60,10 +63,11 @@ describe('a store that fills up (SQLite max_page_count)', () => {
     // Space is freed: the next ticket gets a new id, and everything acknowledged is there.
     const again = await testApp({ dir });
     cleanups.push(() => again.close());
-    const next = await flood(again, 1);
+    const injectAgain = await injectAs(again);
+    const next = await flood(injectAgain, 1);
     expect(next[0].status).toBe(201);
     expect(next[0].body.id! > acked.sort().at(-1)!).toBe(true);
-    await expectExactlyAcked(again, [...acked, next[0].body.id!]);
+    await expectExactlyAcked(again, injectAgain, [...acked, next[0].body.id!]);
   });
 });
 
@@ -91,15 +95,16 @@ describe.skipIf(!mounted)('a real full disk (3 MB tmpfs)', () => {
     mkdirSync(data);
     writeFileSync(join(dir, 'filler'), Buffer.alloc(1024 * 1024)); // freed later
     const t = await testApp({ dir: data });
-    const acked = checkFull(await flood(t, 400));
-    await expectExactlyAcked(t, acked);
-    expect((await t.app.inject('/api/health')).statusCode).toBe(200);
+    const inject = await injectAs(t);
+    const acked = checkFull(await flood(inject, 400));
+    await expectExactlyAcked(t, inject, acked);
+    expect((await inject('/api/health')).statusCode).toBe(200);
 
     rmSync(join(dir, 'filler'));
-    const next = await flood(t, 1);
+    const next = await flood(inject, 1);
     expect(next[0].status).toBe(201);
     expect(acked).not.toContain(next[0].body.id);
-    await expectExactlyAcked(t, [...acked, next[0].body.id!]);
+    await expectExactlyAcked(t, inject, [...acked, next[0].body.id!]);
     await t.close();
   });
 });

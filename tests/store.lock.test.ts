@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../server/store/sqlite.ts';
+import { openSqliteStores } from '../server/store/sqlite.ts';
 import { DataDirInUseError } from '../server/store/errors.ts';
 import { startServerProcess, stopServerProcess } from './helpers.ts';
 
@@ -15,11 +15,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('a data directory', () => {
   it('is opened by one store at a time', () => {
     const d = join(dir, 'in-process');
-    const first = openSqliteStore(d);
+    const first = openSqliteStores(d);
     try {
       let err: unknown;
       try {
-        openSqliteStore(d, { lockWaitMs: 50 }).close();
+        openSqliteStores(d, { lockWaitMs: 50 }).close();
       } catch (e) {
         err = e;
       }
@@ -29,7 +29,7 @@ describe('a data directory', () => {
     } finally {
       first.close();
     }
-    openSqliteStore(d).close(); // free again once closed
+    openSqliteStores(d).close(); // free again once closed
   });
 
   it('refuses a second server, which names the holder; the first keeps serving; a killed one frees it', async () => {

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { gridOf, report, testApp, theNet, type TestApp } from './helpers.ts';
+import { gridOf, injectAs, report, testApp, theNet, type TestApp } from './helpers.ts';
 
 let t: TestApp;
 afterAll(() => t?.close());
@@ -12,12 +12,13 @@ afterAll(() => t?.close());
 describe('the write-ahead log', () => {
   it('stays under 8 MB over 10,000 reports with no reads', async () => {
     t = await testApp();
+    const inject = await injectAs(t);
     const { net } = theNet();
     const grids = ['320402', '320411', '320481'].map((d) => gridOf(net, d));
     let maxWal = 0;
     for (let i = 0; i < 10_000; i++) {
       const g = grids[i % grids.length];
-      const r = await t.app.inject({ method: 'POST', url: '/api/tickets', payload: report(g.label[0], g.label[1]) });
+      const r = await inject({ method: 'POST', url: '/api/tickets', payload: report(g.label[0], g.label[1]) });
       if (r.statusCode !== 201) throw new Error(r.body);
       if (i % 500 === 499) maxWal = Math.max(maxWal, statSync(join(t.dir, 'one-net.sqlite-wal')).size);
     }

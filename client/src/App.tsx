@@ -10,9 +10,11 @@ import { Header } from './panels/Header.tsx';
 import { Legend } from './panels/Legend.tsx';
 import { LiveFeed } from './panels/LiveFeed.tsx';
 import { clearSelection } from './selection.ts';
+import { getState } from './store.ts';
 
 export function App() {
   useEffect(() => {
+    wallHandle().ticketIds = () => getState().tickets.ids();
     const stop = startLive(() => {
       wallHandle().ready = true;
     });

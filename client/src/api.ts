@@ -1,4 +1,6 @@
-// Fetch helpers: one function per endpoint of docs/API.md, typed, no caching.
+// Fetch helpers: one function per endpoint of docs/API.md, typed, no caching. Every
+// request goes through the session (auth/session.ts), which renews it on a 401.
+import { apiFetch } from './auth/session.ts';
 import type { Area, GridGeometry, Label, Level, Located, Meta, Ticket, TicketPage, TodayStats } from './types.ts';
 import { startOfDayCST } from '../../server/domain/day.ts';
 
@@ -9,7 +11,7 @@ export class HttpError extends Error {
 }
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, { signal, headers: { accept: 'application/json' } });
+  const res = await apiFetch(path, { signal, headers: { accept: 'application/json' } });
   if (!res.ok) {
     let message = res.statusText;
     try {

@@ -1,7 +1,7 @@
-// Deployment constants for this wall. The area is the command centre's own scope.
+// Deployment constants for this wall. Its area is the signed-in account's scope.
 import type { BBox } from './types.ts';
 
-export const AREA = '320400';
+export const CITY_CODE = '320400';
 /** Used before /api/meta answers, so the first frame already shows the whole city. */
 export const CITY_BBOX: BBox = [119.136, 31.155, 120.201, 32.063];
 export const FEED_CAP = 50;

@@ -1,11 +1,15 @@
 import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
-import { loadMeta } from './live/sync.ts';
+import { Root } from './Root.tsx';
+import { startSession } from './auth/session.ts';
+import { loadMeta, loadScope } from './live/sync.ts';
 import { wallHandle } from './map/testHandle.ts';
 import './styles.css';
 
 performance.mark('wall:start');
 wallHandle();
-// The vocabulary and the city's frame are needed by everything: ask before React mounts.
+// Who is signed in first (a display's token, the session cookie, or the sign-in page);
+// the vocabulary and the scope's frame are asked for as soon as someone is.
+void startSession();
 void loadMeta();
-createRoot(document.getElementById('root')!).render(<App />);
+void loadScope();
+createRoot(document.getElementById('root')!).render(<Root />);

@@ -1,9 +1,17 @@
 // Drill-down: click on the map → the grid under the point → its panel, outline and view.
 import { fetchArea, fetchGrids, fetchTicketPage, locate } from './api.ts';
+import { wallArea } from './auth/session.ts';
+import { CITY_CODE } from './config.ts';
 import { fitBbox } from './map/camera.ts';
 import { getState, setState } from './store.ts';
 
 let token = 0;
+
+/** Inside the account's scope (a code prefix; the city holds everything)? */
+const inScope = (code: string): boolean => {
+  const scope = wallArea();
+  return scope === CITY_CODE || code.startsWith(scope);
+};
 
 export async function selectAt(lon: number, lat: number): Promise<void> {
   const my = ++token;
@@ -18,12 +26,14 @@ export async function selectAt(lon: number, lat: number): Promise<void> {
 }
 
 export async function selectGrid(code: string, my = ++token): Promise<void> {
-  setState({ selection: { code, status: 'loading', area: null, geometry: null, tickets: [] } });
+  // A grid outside the scope is shown (the net is public), but not its tickets.
+  const outOfScope = !inScope(code);
+  setState({ selection: { code, status: 'loading', area: null, geometry: null, tickets: [], outOfScope } });
   try {
-    const ticketsP = fetchTicketPage({ area: code, limit: 20 }).catch(() => null);
+    const ticketsP = outOfScope ? Promise.resolve(null) : fetchTicketPage({ area: code, limit: 20 }).catch(() => null);
     const [area, geometry] = await Promise.all([fetchArea(code), fetchGrids(code)]);
     if (my !== token) return;
-    setState({ selection: { code, status: 'ready', area, geometry, tickets: [] } });
+    setState({ selection: { code, status: 'ready', area, geometry, tickets: [], outOfScope } });
     fitBbox(area.bbox, { withGridPanel: true, maxZoom: 16 });
     const page = await ticketsP;
     const sel = getState().selection;
@@ -34,7 +44,7 @@ export async function selectGrid(code: string, my = ++token): Promise<void> {
     setState({ selection: { ...sel, tickets } });
   } catch (e) {
     if (my !== token) return;
-    setState({ selection: { code, status: 'error', area: null, geometry: null, tickets: [], error: String(e) } });
+    setState({ selection: { code, status: 'error', area: null, geometry: null, tickets: [], outOfScope, error: String(e) } });
   }
 }
 

@@ -2,9 +2,12 @@
 // components and map layers only select from it.
 import { useSyncExternalStore } from 'react';
 import { TicketBuffer } from './live/ticketBuffer.ts';
-import type { Area, GridGeometry, Label, Level, Meta, Ticket, TodayStats } from './types.ts';
+import type { Account, Area, GridGeometry, Label, Level, Meta, Ticket, TodayStats } from './types.ts';
 
 export type Connection = 'connecting' | 'online' | 'reconnecting';
+/** checking: the first GET /api/auth/me is out; signed-out: the sign-in form is up (over the
+ * wall when there is an account already, as the whole page when not). */
+export type AuthPhase = 'checking' | 'signed-in' | 'signed-out';
 export type LabelLevel = Exclude<Level, 'city'>;
 
 export interface Selection {
@@ -14,6 +17,8 @@ export interface Selection {
   geometry: GridGeometry | null;
   tickets: Ticket[];
   error?: string;
+  /** The grid is outside the account's scope: its tickets are not ours to list. */
+  outOfScope?: boolean;
 }
 
 export interface Pulse {
@@ -31,6 +36,13 @@ export interface Names {
 }
 
 export interface WallState {
+  /** Who is signed in; kept while the sign-in form is over the wall. */
+  account: Account | null;
+  auth: AuthPhase;
+  /** Shown above the sign-in form (why it is up), in Chinese. */
+  authNotice: string | null;
+  /** The account's scope: the wall's own area, framed at start. */
+  scope: Area | null;
   meta: Meta | null;
   names: Names;
   connection: Connection;
@@ -48,6 +60,10 @@ export interface WallState {
 const emptyNames = (): Names => ({ category: new Map(), source: new Map(), status: new Map() });
 
 let state: WallState = {
+  account: null,
+  auth: 'checking',
+  authNotice: null,
+  scope: null,
   meta: null,
   names: emptyNames(),
   connection: 'connecting',

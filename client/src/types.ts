@@ -36,6 +36,11 @@ export interface Area {
   workers?: Worker[];
 }
 
+export interface Reporter {
+  name: string;
+  phone: string;
+}
+
 export interface Ticket {
   id: string;
   createdAt: string;
@@ -49,6 +54,8 @@ export interface Ticket {
   community?: { code: string; name: string };
   street?: { code: string; name: string };
   district?: { code: string; name: string };
+  /** A real-name reporter: in full or masked by the reader's role, never in the live feed. */
+  reporter?: Reporter;
 }
 
 export interface TicketPage {
@@ -91,3 +98,16 @@ export interface Located {
 }
 
 export type GridGeometry = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string }>;
+
+/** Who is signed in (GET /api/auth/me). */
+export interface Account {
+  kind: 'account' | 'display' | 'key';
+  username: string;
+  name: string;
+  role: string;
+  roleName: string;
+  /** An area code; the account reads only inside it. */
+  scope: string;
+  department?: string;
+  grids?: string[];
+}

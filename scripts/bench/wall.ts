@@ -1,6 +1,8 @@
 // The wall in Chromium (SwiftShader, no GPU): time to first full render of the whole
 // net with today's tickets, and the client's own JS time per live ticket update.
 // Frame rate under software GL says little about a real wall, so it is not measured.
+// The wall is opened as a city display (its URL carries the token, as a deployed wall's
+// does); tickets come in through the API with an integration's key.
 import { startLocalApp } from '../local-app.ts';
 import { createSimulator } from '../../server/sim/simulator.ts';
 import { clientDist, ensureClientBuilt } from '../client-build.ts';
@@ -9,14 +11,32 @@ import { launchChromium } from '../chromium.ts';
 const PRELOAD = Number(process.env.BENCH_WALL_PRELOAD ?? 3000);
 const UPDATES = Number(process.env.BENCH_WALL_UPDATES ?? 200);
 
+// The preload is far above one key's write limit per minute; the limiter is not what is measured.
+process.env.RATE_WRITES_PER_MIN ??= String(10 * (PRELOAD + UPDATES + 100));
+
 ensureClientBuilt(() => {});
-const { url, net, close } = await startLocalApp({ clientDir: clientDist });
-const sim = createSimulator({ baseUrl: url, net, ratePerMinute: 0, seed: 11 });
-for (let i = 0; i < PRELOAD; i++) await sim.send();
+const local = await startLocalApp({ clientDir: clientDist });
+const { url, net, close } = local;
+const apiKey = await local.apiKey();
+const sim = createSimulator({ baseUrl: url, net, ratePerMinute: 0, seed: 11, apiKey });
+const send = async (): Promise<void> => {
+  const status = await sim.send();
+  if (status !== 201) throw new Error(`POST /api/tickets answered ${status}`);
+};
+for (let i = 0; i < PRELOAD; i++) await send();
+
+const admin = await local.as('admin');
+const issued = await fetch(`${url}/api/displays`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...admin.headers },
+  body: JSON.stringify({ name: 'bench wall', scope: '320400' }),
+});
+if (issued.status !== 201) throw new Error(`POST /api/displays answered ${issued.status}`);
+const display = (await issued.json()) as { url: string };
 
 const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-await page.goto(url);
+await page.goto(url + display.url);
 await page.waitForFunction(() => (window as any).__wall?.gridsDrawn === true, null, { timeout: 180_000 });
 const firstRenderMs = await page.evaluate(() => (window as any).__wall.firstRenderMs as number);
 console.log(JSON.stringify({ bench: 'wall', figure: 'firstRenderMs', ms: Math.round(firstRenderMs), ticketsToday: PRELOAD, viewport: '1920x1080', gl: 'swiftshader' }));
@@ -28,7 +48,7 @@ const readUpdates = () => page.evaluate(() => (window as any).__wall.updateMs as
 const u0 = await readUpdates();
 const before = u0.count;
 for (let i = 0; i < UPDATES; i++) {
-  await sim.send();
+  await send();
   await new Promise((r) => setTimeout(r, 100));
 }
 await page.waitForFunction((n) => (window as any).__wall.updateMs.count >= n, before + UPDATES, { timeout: 30_000 });
@@ -41,7 +61,7 @@ console.log(JSON.stringify({ bench: 'wall', figure: 'jsMsPerTicketUpdate', meanM
 const seen: number[] = [];
 for (let i = 0; i < 30; i++) {
   const t0 = performance.now();
-  const res = await fetch(`${url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.next()) });
+  const res = await fetch(`${url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(sim.next()) });
   const { id } = (await res.json()) as { id: string };
   await page.waitForFunction((tid) => document.querySelector('[data-testid="feed-item"]')?.getAttribute('data-id') === tid, id, { polling: 5, timeout: 10_000 });
   seen.push(performance.now() - t0);

@@ -1,9 +1,19 @@
 // A stored ticket record as clients see it: names resolved from the net.
 import type { Net } from '../net/types.ts';
 import { locationOf } from '../net/hierarchy.ts';
-import { ticketId, type Ticket, type TicketRecord } from './ticket.ts';
+import { ticketId, type Reporter, type Ticket, type TicketRecord } from './ticket.ts';
 
-export function presentTicket(net: Net, r: TicketRecord): Ticket {
+/** How much of the reporter a reader sees: all of it, masked (张* · 138****5678), or none
+ * (the live feed, which wall displays receive, never carries it). */
+export type ReporterView = 'full' | 'masked' | 'none';
+
+export function maskReporter(r: Reporter): Reporter {
+  const phone = /^\d{11}$/.test(r.phone) ? `${r.phone.slice(0, 3)}****${r.phone.slice(7)}` : '*'.repeat(Math.max(0, r.phone.length - 2)) + r.phone.slice(-2);
+  return { name: [...r.name][0] + '*'.repeat(Math.max(1, [...r.name].length - 1)), phone };
+}
+
+export function presentTicket(net: Net, r: TicketRecord, view: ReporterView = 'none'): Ticket {
+  const reporter = r.reporter && view !== 'none' ? { reporter: view === 'full' ? r.reporter : maskReporter(r.reporter) } : {};
   return {
     id: ticketId(r.seq),
     createdAt: new Date(r.createdAt).toISOString(),
@@ -14,5 +24,6 @@ export function presentTicket(net: Net, r: TicketRecord): Ticket {
     source: r.source,
     status: r.status,
     ...locationOf(net, r.gridCode),
+    ...reporter,
   };
 }

@@ -48,6 +48,12 @@ export const STATUS_CODES = STATUSES.map((s) => s.code) as Status[];
 
 export const DESCRIPTION_MAX = 2000;
 
+/** A real-name reporter (实名上报): personal data, shown only to who may see it. */
+export interface Reporter {
+  name: string;
+  phone: string;
+}
+
 /** What a reporter sends. */
 export interface TicketInput {
   lon: number;
@@ -55,6 +61,7 @@ export interface TicketInput {
   category: Category;
   description: string;
   source: Source;
+  reporter?: Reporter;
 }
 
 /** A ticket as stored: the grid code carries the whole hierarchy by its prefixes. */
@@ -63,6 +70,8 @@ export interface TicketRecord extends TicketInput {
   createdAt: number;
   status: Status;
   gridCode: string;
+  /** The department it is dispatched to (分流交办), if it has been. */
+  department?: string | null;
 }
 
 /** A ticket as clients see it. */

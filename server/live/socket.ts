@@ -13,6 +13,8 @@ import { CITY_CODE } from '../net/codes.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import { event, oneObject, Refusal, serveEvents, type LiveLog } from './events.ts';
 import { boundQueues, cappedRecovery } from './bounds.ts';
+import { inScope, type Principal } from '../auth/principal.ts';
+import type { Authenticated } from '../auth/sessions.ts';
 
 export type { LiveLog } from './events.ts';
 
@@ -27,25 +29,65 @@ export interface LiveOptions {
   recoveryMaxMs?: number;
   /** Handler failures and evictions; pino's (app.log) fits. Default: the console. */
   log?: LiveLog;
+  /** Who a handshake's token (auth.token, or the session cookie) belongs to. */
+  authenticate?: (token: string) => Promise<Authenticated>;
+  /** Browser origins other than the server's own that may connect. */
+  allowedOrigins?: string[];
 }
 
 export interface Live {
   io: Server;
+  /** To every room of the ticket's area; it must carry no personal data (displays listen). */
   publishTicket(t: Ticket): void;
+  /** Cuts every socket of an account, display, device or key at once (disabled, revoked). */
+  disconnectPrincipal(kind: string, id: string): void;
+  /** Cuts the sockets of one session (signed out). */
+  disconnectSession(sid: string): void;
   close(): Promise<void>;
 }
 
 const room = (code: string) => `area:${code}`;
+const principalRoom = (kind: string, id: string) => `principal:${kind}:${id}`;
+const SESSION_COOKIE = 'one_net_session';
+
+/** The session cookie's value from a Cookie header, if any. */
+function cookieToken(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === SESSION_COOKIE) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Same origin as the Host the browser connected to, or an allowed one; no Origin header
+ * (not a browser) is let through to authentication. */
+function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
 
 export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {}): Live {
   const maxQueuedPackets = opts.maxQueuedPackets ?? 2000;
   const log = opts.log ?? { warn: (o, m) => console.warn(m, o), error: (o, m) => console.error(m, o) };
   const io = new Server(server, {
     serveClient: false,
-    cors: { origin: true },
+    // CORS closed: browsers may connect from the server's own origin (and listed ones) only.
+    allowRequest: (req, cb) => cb(null, originAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins ?? [])),
     // Socket.IO's own recovery: a wall that blips for under two minutes gets what it missed,
     // unless it missed more than half a queue (then it resyncs over HTTP, see bounds.ts).
-    connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMaxMs ?? 2 * 60_000, skipMiddlewares: true },
+    // The middleware runs on recovery too: a recovered socket is authenticated again.
+    connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMaxMs ?? 2 * 60_000, skipMiddlewares: false },
     adapter: cappedRecovery({ packets: opts.recoveryMaxPackets ?? 5000, replay: Math.floor(maxQueuedPackets / 2) }),
   });
   boundQueues(io.engine, { packets: maxQueuedPackets, bytes: opts.maxQueuedBytes ?? 8 * 2 ** 20 }, log);
@@ -53,13 +95,29 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
   /** A known area code, or null: anything but a string naming an area is refused. */
   const areaOf = (v: unknown): string | null => (typeof v === 'string' && net.areas.has(v) ? v : null);
 
+  // Authenticate on connect (and on every reconnection, recovered or not): the token in
+  // the handshake's auth.token, else the session cookie. No principal, no socket.
   io.use((socket, next) => {
-    // No area asked for: the whole city. (Scoping accounts by area will narrow this.)
-    const asked = socket.handshake.query.area ?? socket.handshake.auth?.area;
-    const area = asked === undefined ? CITY_CODE : areaOf(asked);
-    if (!area) return next(new Error('area: unknown area code'));
-    socket.data.area = area;
-    next();
+    const authenticate = opts.authenticate;
+    if (!authenticate) return next(new Error('unauthorized: no authentication configured'));
+    const given = socket.handshake.auth?.token;
+    const token = typeof given === 'string' ? given : cookieToken(socket.handshake.headers.cookie);
+    if (!token) return next(new Error('unauthorized: sign in first (auth.token or the session cookie)'));
+    authenticate(token).then((a) => {
+      if (!a.principal) return next(new Error(`unauthorized: ${a.problem ?? 'not signed in'}`));
+      const p = a.principal;
+      // No area asked for: the principal's own scope.
+      const asked = socket.handshake.query.area ?? socket.handshake.auth?.area;
+      const area = asked === undefined ? p.scope : areaOf(asked);
+      if (!area) return next(new Error('area: unknown area code'));
+      if (!inScope(p, area)) return next(new Error(`forbidden: area ${area} is outside the scope ${p.scope}`));
+      socket.data.principal = p;
+      socket.data.area = area;
+      next();
+    }, (e: unknown) => {
+      log.error({ err: e }, 'live: authentication failed');
+      next(new Error('unauthorized: internal error'));
+    });
   });
 
   const events = {
@@ -71,6 +129,8 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
         return area;
       },
       run(socket, area) {
+        const p = socket.data.principal as Principal;
+        if (!inScope(p, area)) return { ok: false, message: `area: ${area} is outside the scope ${p.scope}` };
         socket.leave(room(socket.data.area));
         socket.data.area = area;
         socket.join(room(area));
@@ -80,7 +140,18 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
   };
 
   io.on('connection', (socket) => {
-    if (!socket.recovered) socket.join(room(socket.data.area));
+    const p = socket.data.principal as Principal;
+    socket.join(principalRoom(p.kind, p.id));
+    if (p.sid) socket.join(`session:${p.sid}`);
+    let kept: string | undefined;
+    if (socket.recovered) {
+      // Rooms come back with the session; the scope may have narrowed since: keep only
+      // rooms still inside it, and the area the client had joined.
+      for (const r of [...socket.rooms]) if (r.startsWith('area:') && !inScope(p, r.slice(5))) socket.leave(r);
+      kept = [...socket.rooms].find((r) => r.startsWith('area:'));
+      if (kept) socket.data.area = kept.slice(5);
+    }
+    if (!kept) socket.join(room(socket.data.area));
     serveEvents(socket, events, log);
   });
 
@@ -89,6 +160,12 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
     publishTicket(t) {
       const g = t.grid.code; // its own room and its community's, street's, district's, city's
       io.to([room(CITY_CODE), room(g.slice(0, 6)), room(g.slice(0, 9)), room(g.slice(0, 12)), room(g)]).emit('ticket', t);
+    },
+    disconnectPrincipal(kind, id) {
+      io.in(principalRoom(kind, id)).disconnectSockets(true);
+    },
+    disconnectSession(sid) {
+      io.in(`session:${sid}`).disconnectSockets(true);
     },
     // The HTTP server is Fastify's to close; here only the transports end. Clients see a
     // transport close (not a server disconnect) and so reconnect by themselves.

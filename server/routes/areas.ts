@@ -1,6 +1,9 @@
 // The net as data: an area and its children, grid geometry by parent, label points, meta.
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from './deps.ts';
+import { ANY_ROLE } from '../auth/roles.ts';
+import { maskPhone, seesPersonalData } from '../auth/principal.ts';
+import { sendError } from '../http/errors.ts';
 import type { Grid, Level } from '../net/types.ts';
 import { areaPrefix, pathTo } from '../net/hierarchy.ts';
 import { CATEGORIES, SOURCES, STATUSES } from '../domain/ticket.ts';
@@ -10,6 +13,7 @@ const LEVELS = ['district', 'street', 'community', 'grid'] as const;
 
 export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, staticJson }) => {
   app.get<{ Params: { code: string } }>('/api/areas/:code', {
+    config: { access: { roles: ANY_ROLE } },
     schema: {
       summary: 'One area of the net: its hierarchy, children and (for a grid) its team',
       params: { type: 'object', required: ['code'], properties: { code: areaCode } },
@@ -34,7 +38,7 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, static
     },
   }, async (req, reply) => {
     const a = net.areas.get(req.params.code);
-    if (!a) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `code: no area ${req.params.code}` });
+    if (!a) return sendError(reply, 404, `code: no area ${req.params.code}`);
     const children = a.children.map((c) => {
       const k = net.areas.get(c)!;
       return { code: k.code, name: k.name, level: k.level };
@@ -42,10 +46,15 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, static
     const base = { ...a, path: pathTo(net, a.code), children };
     if (a.level !== 'grid') return base;
     const g = a as Grid;
-    return { ...base, workers: g.workers.map((id) => net.workers.get(id)).filter(Boolean) };
+    // Workers' phones are personal data: masked for displays, leaders and other scopes.
+    const full = seesPersonalData(req.principal, g.code);
+    const workers = g.workers.map((id) => net.workers.get(id)).filter((w) => w !== undefined)
+      .map((w) => (full ? w : { ...w, phone: maskPhone(w.phone) }));
+    return { ...base, workers };
   });
 
   app.get<{ Querystring: { parent: string } }>('/api/grids', {
+    config: { access: { roles: ANY_ROLE } },
     schema: {
       summary: 'Grid boundaries under an area, as a GeoJSON FeatureCollection (RFC 7946)',
       querystring: { type: 'object', required: ['parent'], properties: { parent: areaCode } },
@@ -68,13 +77,14 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, static
     .filter((a) => a.level === level)
     .map((a) => ({ code: a.code, name: a.name, label: a.label }))]));
   app.get<{ Querystring: { level: Exclude<Level, 'city'> } }>('/api/labels', {
+    config: { access: { roles: ANY_ROLE } },
     schema: {
       summary: 'Label points of every area of one level',
       querystring: { type: 'object', required: ['level'], properties: { level: { type: 'string', enum: LEVELS } } },
     },
   }, async (req, reply) => staticJson.send(req, reply, `labels:${req.query.level}`, 'application/json; charset=utf-8', () => labels[req.query.level]));
 
-  app.get('/api/meta', { schema: { summary: 'Vocabulary: ticket categories, sources, statuses; the city' } }, async () => ({
+  app.get('/api/meta', { config: { access: { roles: ANY_ROLE } }, schema: { summary: 'Vocabulary: ticket categories, sources, statuses; the city' } }, async () => ({
     categories: CATEGORIES,
     sources: SOURCES,
     statuses: STATUSES,

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from './deps.ts';
 
 const started = Date.now();
 
 export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store }) => {
   app.get('/api/health', {
+    config: { access: { roles: 'public' } },
     schema: {
       summary: 'Liveness and the size of what is served',
       response: {

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from './deps.ts';
+import { ANY_ROLE } from '../auth/roles.ts';
 import { areaRef } from './schemas.ts';
 
 export const locateRoutes: FastifyPluginAsync<AppDeps> = async (app, { locator }) => {
   app.get<{ Querystring: { lon: number; lat: number } }>('/api/locate', {
+    config: { access: { roles: ANY_ROLE } },
     schema: {
       summary: 'The grid, community, street and district containing a WGS-84 point',
       querystring: {

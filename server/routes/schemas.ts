@@ -26,6 +26,11 @@ export const ticketInput = {
     category: { type: 'string', enum: CATEGORY_CODES },
     description: { type: 'string', maxLength: DESCRIPTION_MAX, default: '', 'x-text': true, description: 'free text: no control or bidirectional characters, no lone surrogates' },
     source: { type: 'string', enum: SOURCE_CODES },
+    reporter: {
+      type: 'object', required: ['name', 'phone'], additionalProperties: false,
+      description: 'a real-name reporter (personal data: shown in full only to who may see it)',
+      properties: { name: { type: 'string', minLength: 1, maxLength: 32, 'x-text': true }, phone: { type: 'string', pattern: '^\\+?[0-9-]{3,20}$' } },
+    },
   },
 } as const;
 
@@ -44,5 +49,6 @@ export const ticket = {
     community: areaRef,
     street: areaRef,
     district: areaRef,
+    reporter: { type: 'object', properties: { name: { type: 'string' }, phone: { type: 'string' } } },
   },
 } as const;

@@ -1,9 +1,15 @@
-// Tickets: report one (start of the loop), list them by area and time, read one.
-import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app.ts';
-import { seqOfTicketId, STATUS_CODES, type Status, type TicketInput } from '../domain/ticket.ts';
-import { presentTicket } from '../domain/present.ts';
+// Tickets: report one (start of the loop), list them by area and time, read one. Each
+// route's access rule says who may call it and which area it is about: a ticket is
+// reported only inside the caller's scope (a grid worker: in their own grids), and read
+// only inside it; a handler sees only tickets dispatched to their department.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AppDeps } from './deps.ts';
+import { seqOfTicketId, STATUS_CODES, type Status, type TicketInput, type TicketRecord } from '../domain/ticket.ts';
+import { presentTicket, type ReporterView } from '../domain/present.ts';
 import { areaPrefix } from '../net/hierarchy.ts';
+import { READERS, REPORTERS } from '../auth/roles.ts';
+import { seesPersonalData, type Principal } from '../auth/principal.ts';
+import { sendError } from '../http/errors.ts';
 import { areaCode, errorSchema, ticket, ticketInput } from './schemas.ts';
 
 interface ListQuery {
@@ -15,32 +21,36 @@ interface ListQuery {
   cursor?: string;
 }
 
-const bad = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
+const view = (p: Principal | null, gridCode: string): ReporterView => (seesPersonalData(p, gridCode) ? 'full' : 'masked');
 
-export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, locator, live, now }) => {
+export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, locator, live, now, rates }) => {
   app.post<{ Body: TicketInput }>('/api/tickets', {
+    bodyLimit: 16 * 1024,
+    config: {
+      access: { roles: REPORTERS, write: true, area: (req) => { const b = req.body as TicketInput; return locator.gridAt(b.lon, b.lat); } },
+      rateLimit: { max: rates.writesPerMinute, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.principal ? `${req.principal.kind}:${req.principal.id}` : req.ip },
+    },
     schema: {
       summary: 'Report an event: it is located in its grid, stored, and pushed live',
       body: ticketInput,
-      response: { 201: ticket, 400: errorSchema, 422: errorSchema },
+      response: { 201: ticket, 400: errorSchema, 401: errorSchema, 403: errorSchema, 422: errorSchema, 507: errorSchema },
     },
   }, async (req, reply) => {
     const input = req.body;
     const gridCode = locator.gridAt(input.lon, input.lat);
     if (!gridCode) {
-      return reply.code(422).send({
-        statusCode: 422, error: 'Unprocessable Entity',
-        message: `lon/lat: (${input.lon}, ${input.lat}) is outside the city's grids; nothing was stored`,
-      });
+      return sendError(reply, 422, `lon/lat: (${input.lon}, ${input.lat}) is outside the city's grids; nothing was stored`);
     }
-    const t = presentTicket(net, store.insert(input, gridCode, now()));
-    live.publishTicket(t);
-    return reply.code(201).send(t);
+    const r = store.insert(input, gridCode, now());
+    live.publishTicket(presentTicket(net, r, 'none')); // rooms a display can join: no personal data
+    req.audit = { target: presentTicket(net, r).id };
+    return reply.code(201).send(presentTicket(net, r, view(req.principal, gridCode)));
   });
 
   app.get<{ Querystring: ListQuery }>('/api/tickets', {
+    config: { access: { roles: READERS, area: (req) => (req.query as ListQuery).area } },
     schema: {
-      summary: 'Tickets of an area, newest first, one page at a time',
+      summary: "Tickets of an area (default: the caller's scope), newest first, one page at a time",
       querystring: {
         type: 'object',
         additionalProperties: false,
@@ -59,32 +69,42 @@ export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, stor
     },
   }, async (req, reply) => {
     const q = req.query;
-    if (q.area && !net.areas.has(q.area)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `area: no area ${q.area}` });
+    const p = req.principal!;
+    const area = q.area ?? p.scope;
+    if (!net.areas.has(area)) return sendError(reply, 404, `area: no area ${area}`);
     const from = q.from ? Date.parse(q.from) : undefined;
     const to = q.to ? Date.parse(q.to) : undefined;
-    if (from !== undefined && to !== undefined && from > to) return reply.code(400).send(bad('from: must not be after to'));
+    if (from !== undefined && to !== undefined && from > to) return sendError(reply, 400, 'from: must not be after to');
     const rows = store.list({
-      area: q.area ? areaPrefix(q.area) : undefined,
+      area: areaPrefix(area),
       status: q.status,
       from,
       to,
       limit: q.limit + 1,
       beforeSeq: q.cursor ? seqOfTicketId(q.cursor) ?? undefined : undefined,
+      department: p.role === 'handler' ? p.department ?? '-' : undefined,
     });
-    const page = rows.slice(0, q.limit).map((r) => presentTicket(net, r));
+    const page = rows.slice(0, q.limit).map((r) => presentTicket(net, r, view(p, r.gridCode)));
     return { items: page, nextCursor: rows.length > q.limit ? page[page.length - 1].id : null };
   });
 
+  const byId = (id: string): TicketRecord | undefined => {
+    const seq = seqOfTicketId(id);
+    return seq ? store.get(seq) : undefined;
+  };
+
   app.get<{ Params: { id: string } }>('/api/tickets/:id', {
+    config: { access: { roles: READERS, area: (req) => byId((req.params as { id: string }).id)?.gridCode } },
     schema: {
       summary: 'One ticket',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^T\\d{10}$' } } },
-      response: { 200: ticket, 404: errorSchema },
+      response: { 200: ticket, 403: errorSchema, 404: errorSchema },
     },
   }, async (req, reply) => {
-    const seq = seqOfTicketId(req.params.id);
-    const r = seq ? store.get(seq) : undefined;
-    if (!r) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `id: no ticket ${req.params.id}` });
-    return presentTicket(net, r);
+    const r = byId(req.params.id);
+    if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
+    const p = req.principal!;
+    if (p.role === 'handler' && r.department !== p.department) return sendError(reply, 403, `id: ${req.params.id} is not dispatched to your department`);
+    return presentTicket(net, r, view(p, r.gridCode));
   });
 };

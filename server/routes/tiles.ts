@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from './deps.ts';
+import { ANY_ROLE } from '../auth/roles.ts';
 import { TILE_MAX_ZOOM } from '../geo/tiles.ts';
 
 export const tileRoutes: FastifyPluginAsync<AppDeps> = async (app, { tiles }) => {
   app.get<{ Params: { z: number; x: number; y: number } }>('/api/tiles/:z/:x/:y.pbf', {
+    config: { access: { roles: ANY_ROLE } },
     schema: {
       summary: 'Vector tile (MVT) of the net: layers district, street, community, grid',
       params: {

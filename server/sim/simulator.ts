@@ -11,6 +11,8 @@ import { CATEGORY_MIX, DESCRIPTIONS, SOURCE_MIX } from './reports.ts';
 
 export interface SimulatorOptions {
   baseUrl: string;
+  /** The simulator's own API key (an integration at city scope): it is a client like any other. */
+  apiKey?: string;
   net: Net;
   ratePerMinute: number;
   seed?: number;
@@ -61,7 +63,7 @@ export function createSimulator(o: SimulatorOptions): Simulator {
   async function send(): Promise<number> {
     const res = await fetch(`${o.baseUrl}/api/tickets`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(o.apiKey ? { 'x-api-key': o.apiKey } : {}) },
       body: JSON.stringify(next()),
     });
     await res.arrayBuffer();

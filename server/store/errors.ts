@@ -24,3 +24,19 @@ export class DataDirInUseError extends Error {
 export function isDiskFull(e: unknown): boolean {
   return (e as { code?: unknown })?.code === 'SQLITE_FULL';
 }
+
+/** The same store with every method's SQLITE_FULL turned into a StorageFullError. */
+export function withFullDiskErrors<T extends object>(store: T): T {
+  const wrapped = {} as T;
+  for (const [k, v] of Object.entries(store)) {
+    (wrapped as Record<string, unknown>)[k] = typeof v !== 'function' ? v : (...args: unknown[]) => {
+      try {
+        const r = v(...args);
+        return r instanceof Promise ? r.catch((e: unknown) => { throw isDiskFull(e) ? new StorageFullError(e) : e; }) : r;
+      } catch (e) {
+        throw isDiskFull(e) ? new StorageFullError(e) : e;
+      }
+    };
+  }
+  return wrapped;
+}

@@ -10,8 +10,10 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TicketInput, TicketRecord } from '../domain/ticket.ts';
-import type { CountQuery, TicketCounts, TicketQuery, TicketStore } from './types.ts';
-import { DataDirInUseError, isDiskFull, StorageFullError } from './errors.ts';
+import type { CountQuery, Stores, TicketCounts, TicketQuery, TicketStore } from './types.ts';
+import { DataDirInUseError, withFullDiskErrors } from './errors.ts';
+import { sqliteAccessStore } from './sqlite-access.ts';
+import { sqliteAuditStore } from './sqlite-audit.ts';
 import { describeOwner, writeOwner } from './lock.ts';
 
 export interface SqliteOptions {
@@ -35,7 +37,10 @@ CREATE TABLE IF NOT EXISTS tickets (
   source      TEXT    NOT NULL,
   lon         REAL    NOT NULL,
   lat         REAL    NOT NULL,
-  description TEXT    NOT NULL
+  description TEXT    NOT NULL,
+  department  TEXT,
+  reporter_name  TEXT,
+  reporter_phone TEXT
 );
 CREATE INDEX IF NOT EXISTS tickets_grid_seq ON tickets (grid_code, seq);
 CREATE INDEX IF NOT EXISTS tickets_created ON tickets (created_at, grid_code);
@@ -51,6 +56,9 @@ interface Row {
   lon: number;
   lat: number;
   description: string;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  department: string | null;
 }
 
 function fromRow(r: Row): TicketRecord {
@@ -64,6 +72,8 @@ function fromRow(r: Row): TicketRecord {
     lon: r.lon,
     lat: r.lat,
     description: r.description,
+    department: r.department,
+    ...(r.reporter_name !== null && r.reporter_phone !== null ? { reporter: { name: r.reporter_name, phone: r.reporter_phone } } : {}),
   };
 }
 
@@ -90,21 +100,34 @@ function openExclusive(dataDir: string, file: string, lockWaitMs: number): Datab
   return db;
 }
 
-export function openSqliteStore(dataDir: string, opts: SqliteOptions = {}): TicketStore {
+/** Every store of the product in one SQLite database under `dataDir`. */
+export function openSqliteStores(dataDir: string, opts: SqliteOptions = {}): Stores {
   const db = openExclusive(dataDir, opts.file ?? 'one-net.sqlite', opts.lockWaitMs ?? 2000);
   db.pragma('synchronous = NORMAL');
   db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
   db.exec(SCHEMA);
+  // Stores made by the spine lack the columns added since.
+  const columns = new Set((db.pragma('table_info(tickets)') as { name: string }[]).map((c) => c.name));
+  for (const c of ['department', 'reporter_name', 'reporter_phone']) if (!columns.has(c)) db.exec(`ALTER TABLE tickets ADD COLUMN ${c} TEXT`);
+  const stores: Stores = {
+    tickets: withFullDiskErrors(sqliteTicketStore(db)),
+    access: withFullDiskErrors(sqliteAccessStore(db)),
+    audit: withFullDiskErrors(sqliteAuditStore(db)),
+    close: () => db.close(),
+  };
   if (opts.maxPageCount) db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxPageCount))}`);
+  return stores;
+}
 
+function sqliteTicketStore(db: Database.Database): TicketStore {
   const insertStmt = db.prepare(
-    `INSERT INTO tickets (created_at, grid_code, status, category, source, lon, lat, description)
-     VALUES (@createdAt, @gridCode, 'reported', @category, @source, @lon, @lat, @description)`,
+    `INSERT INTO tickets (created_at, grid_code, status, category, source, lon, lat, description, reporter_name, reporter_phone)
+     VALUES (@createdAt, @gridCode, 'reported', @category, @source, @lon, @lat, @description, @reporterName, @reporterPhone)`,
   );
   const getStmt = db.prepare('SELECT * FROM tickets WHERE seq = ?');
   const totalStmt = db.prepare('SELECT count(*) AS n FROM tickets').pluck();
 
-  function where(q: CountQuery & { status?: string; beforeSeq?: number }) {
+  function where(q: CountQuery & { status?: string; beforeSeq?: number; department?: string }) {
     const clauses: string[] = [];
     const params: (string | number)[] = [];
     if (q.area) {
@@ -113,6 +136,7 @@ export function openSqliteStore(dataDir: string, opts: SqliteOptions = {}): Tick
       params.push(lo, hi);
     }
     if (q.status) (clauses.push('status = ?'), params.push(q.status));
+    if (q.department) (clauses.push('department = ?'), params.push(q.department));
     if (q.from !== undefined) (clauses.push('created_at >= ?'), params.push(q.from));
     if (q.to !== undefined) (clauses.push('created_at < ?'), params.push(q.to));
     if (q.beforeSeq !== undefined) (clauses.push('seq < ?'), params.push(q.beforeSeq));
@@ -130,14 +154,9 @@ export function openSqliteStore(dataDir: string, opts: SqliteOptions = {}): Tick
   return {
     insert(input: TicketInput, gridCode: string, createdAt: number): TicketRecord {
       const row = { lon: input.lon, lat: input.lat, category: input.category, source: input.source, description: input.description, gridCode, createdAt };
-      let seq: number;
-      try {
-        seq = Number(insertStmt.run(row).lastInsertRowid); // committed when run() returns
-      } catch (e) {
-        if (isDiskFull(e)) throw new StorageFullError(e);
-        throw e;
-      }
-      return { ...row, seq, status: 'reported' };
+      const reporter = input.reporter ? { name: input.reporter.name, phone: input.reporter.phone } : undefined;
+      const seq = Number(insertStmt.run({ ...row, reporterName: reporter?.name ?? null, reporterPhone: reporter?.phone ?? null }).lastInsertRowid); // committed when run() returns
+      return { ...row, seq, status: 'reported', ...(reporter ? { reporter } : {}) };
     },
     get(seq: number) {
       const r = getStmt.get(seq) as Row | undefined;
@@ -164,6 +183,5 @@ export function openSqliteStore(dataDir: string, opts: SqliteOptions = {}): Tick
       return out;
     },
     total: () => totalStmt.get() as number,
-    close: () => db.close(),
   };
 }

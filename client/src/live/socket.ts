@@ -1,7 +1,8 @@
 // The ONE socket → store bridge. Everything live on the wall enters here.
 import { io, type Socket } from 'socket.io-client';
 import { startOfTodayIso } from '../api.ts';
-import { AREA, STATS_REFRESH_MS } from '../config.ts';
+import { renew, wallArea } from '../auth/session.ts';
+import { STATS_REFRESH_MS } from '../config.ts';
 import { getState, setState } from '../store.ts';
 import type { Ticket } from '../types.ts';
 import { measureUpdate } from './metrics.ts';
@@ -9,7 +10,10 @@ import { refreshStats, resyncToday } from './sync.ts';
 import { applyTicket } from './tickets.ts';
 
 export function startLive(onSynced?: () => void): () => void {
-  const socket: Socket = io({ query: { area: AREA } });
+  // The handshake is authenticated by the session cookie; the area is the account's scope.
+  const socket: Socket = io({ query: { area: wallArea() } });
+  let refused = 0;
+  let stopped = false;
   let todayStart = Date.parse(startOfTodayIso());
   let syncing: Promise<void> | null = null;
   // Tickets that arrive while a re-sync is in flight are applied after it (by id, so no double count).
@@ -40,6 +44,7 @@ export function startLive(onSynced?: () => void): () => void {
   };
 
   socket.on('connect', () => {
+    refused = 0;
     setState({ connection: 'online' });
     // A recovered session (a short blip) gets what it missed from Socket.IO itself.
     if (!socket.recovered) void resync();
@@ -51,9 +56,22 @@ export function startLive(onSynced?: () => void): () => void {
     if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
   });
   socket.io.on('reconnect_attempt', () => setState({ connection: 'reconnecting' }));
-  socket.on('connect_error', () => {
-    if (getState().connection === 'online') return;
+  socket.on('connect_error', (err) => {
+    if (socket.active) {
+      // A transport problem: the manager retries by itself.
+      if (getState().connection !== 'online') setState({ connection: 'reconnecting' });
+      return;
+    }
+    // Refused by the server (its middleware): socket.io does not retry that by itself.
+    // An expired session is renewed (refresh, or the sign-in form) before trying again.
     setState({ connection: 'reconnecting' });
+    const backoff = refused++ === 0 ? 0 : Math.min(30_000, 1000 * 2 ** refused) * (0.5 + Math.random() / 2);
+    const later = (ms: number) => setTimeout(() => stopped || socket.connect(), ms);
+    if (err.message.startsWith('unauthorized')) void renew().then(() => later(backoff));
+    else {
+      console.warn('live refused', err.message);
+      later(Math.max(backoff, 5000));
+    }
   });
 
   socket.on('ticket', (t: Ticket) => {
@@ -76,6 +94,7 @@ export function startLive(onSynced?: () => void): () => void {
   }, STATS_REFRESH_MS);
 
   return () => {
+    stopped = true;
     clearInterval(timer);
     socket.close();
   };

@@ -1,7 +1,7 @@
 // Loads what the wall shows from the server: once at start, again after every
 // reconnect (missed events), and when the day rolls over.
-import { fetchLabels, fetchMeta, fetchStatsToday, fetchTicketsSince, startOfTodayIso } from '../api.ts';
-import { AREA } from '../config.ts';
+import { fetchArea, fetchLabels, fetchMeta, fetchStatsToday, fetchTicketsSince, startOfTodayIso } from '../api.ts';
+import { signedIn, wallArea } from '../auth/session.ts';
 import { getState, namesFromMeta, setState, type LabelLevel } from '../store.ts';
 import { replaceTickets } from './tickets.ts';
 
@@ -18,16 +18,32 @@ export async function loadMeta(): Promise<void> {
   }
 }
 
+/** The account's scope as an area (its name, level and bbox): the wall's frame. */
+export async function loadScope(): Promise<void> {
+  await signedIn();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const scope = await fetchArea(wallArea());
+      setState({ scope });
+      return;
+    } catch (e) {
+      console.warn('scope', e);
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** attempt)));
+    }
+  }
+}
+
 /** Fetches today's tickets and counts and replaces what the store has. */
 export async function resyncToday(): Promise<void> {
   const from = startOfTodayIso();
-  const [items, stats] = await Promise.all([fetchTicketsSince(AREA, from), fetchStatsToday(AREA)]);
+  const area = wallArea();
+  const [items, stats] = await Promise.all([fetchTicketsSince(area, from), fetchStatsToday(area)]);
   replaceTickets(items, stats);
 }
 
 /** The periodic re-read of the counts; a new date means a new day: reload everything. */
 export async function refreshStats(): Promise<boolean> {
-  const stats = await fetchStatsToday(AREA);
+  const stats = await fetchStatsToday(wallArea());
   const current = getState().stats;
   if (current && current.date !== stats.date) return false;
   setState({ stats });

@@ -29,6 +29,10 @@ export class TicketBuffer {
     return this.slot.has(id);
   }
 
+  ids(): string[] {
+    return [...this.slot.keys()];
+  }
+
   statusOf(id: string): string | undefined {
     const i = this.slot.get(id);
     return i === undefined ? undefined : this.statuses[i];

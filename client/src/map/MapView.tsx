@@ -1,15 +1,18 @@
 // The map: MapLibre draws the net, deck.gl (overlaid, not interleaved) draws our data.
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import * as maplibregl from 'maplibre-gl';
+import type { VectorTileSource } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef } from 'react';
+import { renew } from '../auth/session.ts';
 import { CITY_BBOX } from '../config.ts';
 import { selectAt } from '../selection.ts';
 import { getState, subscribe } from '../store.ts';
-import { addNetToStyle, initialStyle, needsNetAdded, NET_SOURCE } from './baseStyle.ts';
+import { addNetToStyle, initialStyle, needsNetAdded, NET_SOURCE, netTiles } from './baseStyle.ts';
 import { framePadding, setCameraMap } from './camera.ts';
 import { bindDeckLayers } from './deckLayers.ts';
+import { bindScopeMask } from './scopeMask.ts';
 import { wallHandle } from './testHandle.ts';
 
 // Bundled, the library cannot find its worker next to itself: tell it where Vite put it.
@@ -24,7 +27,9 @@ export function MapView() {
     const el = container.current;
     if (!el) return;
     performance.mark('wall:map-create');
-    const [w, s, e, n] = getState().meta?.city.bbox ?? CITY_BBOX;
+    // The account's scope when it is known already, else the city until it is.
+    const start = getState().scope?.bbox;
+    const [w, s, e, n] = start ?? getState().meta?.city.bbox ?? CITY_BBOX;
     const map = new maplibregl.Map({
       container: el,
       style: initialStyle(),
@@ -70,15 +75,18 @@ export function MapView() {
       performance.mark('wall:style-load');
       if (needsNetAdded()) addNetToStyle(map);
     });
+    let unbindScope: (() => void) | null = null;
     map.on('load', () => {
       performance.mark('wall:map-load');
+      unbindScope = bindScopeMask(map);
       deckFallback = setTimeout(startDeck, 5000); // if the net never reports drawn (server down)
     });
 
     // gridsDrawn: the first idle after the net's tiles are in and drawn.
     const onIdle = (): void => {
       if (handle.gridsDrawn || !map.getSource(NET_SOURCE) || !map.isSourceLoaded(NET_SOURCE)) return;
-      if (map.queryRenderedFeatures({ layers: ['district-line'] }).length === 0) return;
+      // The district fill covers the whole city, so it is drawn whatever the scope frames.
+      if (map.queryRenderedFeatures({ layers: ['district-fill'] }).length === 0) return;
       performance.mark('wall:grids-drawn');
       handle.firstRenderMs = performance.now();
       handle.gridsDrawn = true;
@@ -87,13 +95,13 @@ export function MapView() {
     };
     map.on('idle', onIdle);
 
-    // When the city's bbox arrives from /api/meta, frame it (once, unless the user already moved).
-    let framed = false;
+    // When the scope's bbox arrives from /api/areas/:code, frame it (once).
+    let framed = start !== undefined;
     const unsubscribe = subscribe(() => {
-      const meta = getState().meta;
-      if (framed || !meta) return;
+      const scope = getState().scope;
+      if (framed || !scope) return;
       framed = true;
-      const [w2, s2, e2, n2] = meta.city.bbox;
+      const [w2, s2, e2, n2] = scope.bbox;
       map.fitBounds(
         [
           [w2, s2],
@@ -105,10 +113,24 @@ export function MapView() {
 
     map.on('click', (ev) => void selectAt(ev.lngLat.lng, ev.lngLat.lat));
 
+    // Tiles are fetched with the session cookie; once it has expired they answer 401.
+    // Renew the session (as every API request does), then fetch the missing tiles again.
+    let renewingTiles = false;
+    map.on('error', (ev) => {
+      const status = (ev.error as { status?: number } | undefined)?.status;
+      if (status !== 401 || renewingTiles) return;
+      renewingTiles = true;
+      void renew().then(() => {
+        renewingTiles = false;
+        (map.getSource(NET_SOURCE) as VectorTileSource | undefined)?.setTiles(netTiles());
+      });
+    });
+
     return () => {
       unsubscribe();
       clearTimeout(deckFallback);
       unbindLayers?.();
+      unbindScope?.();
       setCameraMap(null);
       handle.map = null;
       map.remove();

@@ -15,9 +15,11 @@ const DISTRICT_FILL: [string, string][] = [
   ['320481', '#6a4437'], // 溧阳市
 ];
 
+export const netTiles = (): string[] => [`${window.location.origin}/api/tiles/{z}/{x}/{y}.pbf`];
+
 const netSource = (): SourceSpecification => ({
   type: 'vector',
-  tiles: [`${window.location.origin}/api/tiles/{z}/{x}/{y}.pbf`],
+  tiles: netTiles(),
   minzoom: 0,
   maxzoom: NET_TILE_MAXZOOM,
   attribution: '街道/社区/网格边界为合成数据（synthetic）',

@@ -1,5 +1,6 @@
 // window.__wall: what the end-to-end tests (and a curious operator) can read.
 import type { Map as MlMap } from 'maplibre-gl';
+import type { Account } from '../types.ts';
 
 export interface WallHandle {
   map: MlMap | null;
@@ -12,6 +13,10 @@ export interface WallHandle {
   /** [lon, lat] → [x, y] CSS pixels in the page. */
   project: (lonLat: [number, number]) => [number, number];
   updateMs: { last: number; mean: number; count: number };
+  /** Who the wall is signed in as. */
+  account: Account | null;
+  /** Ids of the tickets on the map (today's, inside the account's scope). */
+  ticketIds: () => string[];
 }
 
 declare global {
@@ -29,6 +34,8 @@ export function wallHandle(): WallHandle {
       firstRenderMs: 0,
       project: () => [NaN, NaN],
       updateMs: { last: 0, mean: 0, count: 0 },
+      account: null,
+      ticketIds: () => [],
     };
   }
   return window.__wall;

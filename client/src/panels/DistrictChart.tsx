@@ -1,17 +1,24 @@
-// Today's reports per district, a small horizontal bar chart (ECharts, canvas).
+// Today's reports per child of the wall's area (districts of the city, streets of a
+// district, …), a small horizontal bar chart (ECharts, canvas).
 import { BarChart } from 'echarts/charts';
 import { GridComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import { useWall } from '../store.ts';
+import type { Level } from '../types.ts';
 
 echarts.use([BarChart, GridComponent, CanvasRenderer]);
+
+/** Bars that fit the card legibly; a street's many communities show their busiest. */
+const MAX_BARS = 7;
+const CHILDREN: Record<Level, string> = { city: '各区', district: '各街道', street: '各社区', community: '各网格', grid: '' };
 
 export function DistrictChart() {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const byChild = useWall((s) => s.stats?.byChild);
+  const level = useWall((s) => (s.stats?.area.level ?? s.scope?.level ?? 'city') as Level);
 
   useEffect(() => {
     if (!el.current) return;
@@ -21,18 +28,18 @@ export function DistrictChart() {
 
   useEffect(() => {
     if (!chart.current || !byChild) return;
-    const rows = [...byChild].sort((a, b) => a.reported - b.reported);
+    const rows = [...byChild].sort((a, b) => b.reported - a.reported || a.code.localeCompare(b.code)).slice(0, MAX_BARS).reverse();
     chart.current.setOption({
       animationDuration: 300,
       animationDurationUpdate: 300,
-      grid: { left: 100, right: 70, top: 6, bottom: 6 },
+      grid: { left: 8, right: 60, top: 6, bottom: 6, containLabel: true },
       xAxis: { type: 'value', show: false },
       yAxis: {
         type: 'category',
         data: rows.map((r) => r.name),
         axisLine: { show: false },
         axisTick: { show: false },
-        axisLabel: { color: '#c9d7ea', fontSize: 20 },
+        axisLabel: { color: '#c9d7ea', fontSize: 20, width: 200, overflow: 'truncate' },
       },
       series: [
         {
@@ -46,9 +53,13 @@ export function DistrictChart() {
     });
   }, [byChild]);
 
+  const more = (byChild?.length ?? 0) > MAX_BARS;
+
   return (
     <section className="card district-chart">
-      <h2 className="card-title">今日各区上报</h2>
+      <h2 className="card-title">
+        今日{CHILDREN[level] ?? ''}上报{more ? `（前 ${MAX_BARS}）` : ''}
+      </h2>
       <div ref={el} className="chart" data-testid="district-chart" />
     </section>
   );

@@ -58,7 +58,9 @@ export function GridPanel() {
               <li key={w.id} className="worker">
                 <span className="worker-role">{ROLE_NAME[w.role] ?? w.role}</span>
                 <span className="worker-name">{w.name}</span>
-                <span className="worker-phone">{w.phone}</span>
+                <span className="worker-phone" data-testid="worker-phone">
+                  {w.phone}
+                </span>
               </li>
             ))}
           </ul>
@@ -68,7 +70,11 @@ export function GridPanel() {
       {area && (
         <section className="panel-section panel-tickets">
           <h3>网格事件</h3>
-          {tickets.length === 0 ? (
+          {selection.outOfScope ? (
+            <div className="empty" data-testid="grid-out-of-scope">
+              不在本账号管辖范围内
+            </div>
+          ) : tickets.length === 0 ? (
             <div className="empty">暂无事件</div>
           ) : (
             <ul className="grid-tickets" data-testid="grid-tickets">
@@ -77,6 +83,11 @@ export function GridPanel() {
                   <span className="gt-time">{dayAndTime(t.createdAt)}</span>
                   <span className="gt-category">{nameOf(names.category, t.category)}</span>
                   <span className="gt-desc">{t.description ?? ''}</span>
+                  {t.reporter && (
+                    <span className="gt-reporter" title="上报人">
+                      {t.reporter.name}
+                    </span>
+                  )}
                   <span className="gt-status" style={{ color: statusCss(t.status) }}>
                     {nameOf(names.status, t.status)}
                   </span>

@@ -1,7 +1,8 @@
-// The top band: product title, today's counts, clock and connection.
+// The top band: product title, today's counts, clock, connection and who is signed in.
 import { Clock } from './Clock.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { TodayCounts } from './TodayCounts.tsx';
+import { UserBadge } from './UserBadge.tsx';
 
 export function Header() {
   return (
@@ -15,6 +16,7 @@ export function Header() {
       <div className="header-right">
         <Clock />
         <ConnectionBadge />
+        <UserBadge />
       </div>
     </header>
   );

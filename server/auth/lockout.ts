@@ -1,0 +1,55 @@
+// Repeated failed sign-ins: per username (whether it exists or not, so the answer tells
+// nothing) and per address. After `free` failures each further one locks for twice as
+// long as the last, from `baseMs` up to `maxMs`; a success clears the username's count.
+// In memory, per process (the scale-out issue moves it to Redis with the rate limits).
+
+export interface LockoutOptions {
+  free: number;
+  baseMs: number;
+  maxMs: number;
+  /** Failures are forgotten after this long without one. */
+  forgetMs: number;
+}
+
+export const DEFAULT_LOCKOUT: LockoutOptions = { free: 5, baseMs: 30_000, maxMs: 15 * 60_000, forgetMs: 60 * 60_000 };
+
+interface Entry {
+  failures: number;
+  lastAt: number;
+  lockedUntil: number;
+}
+
+export interface Lockout {
+  /** Ms until `key` may try again; 0 when it may. */
+  waitMs(key: string, now: number): number;
+  fail(key: string, now: number): void;
+  clear(key: string): void;
+}
+
+export function createLockout(o: LockoutOptions = DEFAULT_LOCKOUT, maxKeys = 100_000): Lockout {
+  const entries = new Map<string, Entry>();
+  return {
+    waitMs(key, now) {
+      const e = entries.get(key);
+      if (!e) return 0;
+      if (now - e.lastAt > o.forgetMs) {
+        entries.delete(key);
+        return 0;
+      }
+      return Math.max(0, e.lockedUntil - now);
+    },
+    fail(key, now) {
+      let e = entries.get(key);
+      if (!e || now - e.lastAt > o.forgetMs) e = { failures: 0, lastAt: now, lockedUntil: 0 };
+      e.failures++;
+      e.lastAt = now;
+      if (e.failures > o.free) e.lockedUntil = now + Math.min(o.maxMs, o.baseMs * 2 ** (e.failures - o.free - 1));
+      entries.delete(key); // most recent last, so the oldest go first when full
+      entries.set(key, e);
+      if (entries.size > maxKeys) entries.delete(entries.keys().next().value!);
+    },
+    clear(key) {
+      entries.delete(key);
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// Sessions: a short-lived access token (a JWT from @fastify/jwt, carrying only the session
+// id) plus a long-lived opaque refresh token, rotated on each use; a refresh token that
+// comes back after its rotation means it was copied, and the session ends. Every request
+// checks the session and its holder in the store, so a sign-out, a disabled account or a
+// revoked display takes effect at once. Integrations send an API key instead.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessStore, SessionRecord } from '../store/types.ts';
+import type { Principal } from './principal.ts';
+import { newId, newToken, tokenHash } from './tokens.ts';
+
+export const SESSION_COOKIE = 'one_net_session';
+export const REFRESH_COOKIE = 'one_net_refresh';
+
+export interface SessionOptions {
+  accessTtlMs: number;
+  refreshTtlMs: number;
+}
+
+export const DEFAULT_SESSIONS: SessionOptions = { accessTtlMs: 15 * 60_000, refreshTtlMs: 7 * 24 * 3600_000 };
+
+export interface Tokens {
+  token: string;
+  expiresAt: string;
+  refreshToken: string;
+  refreshExpiresAt: string;
+  sid: string;
+}
+
+export interface Authenticated {
+  principal: Principal | null;
+  /** Why credentials that were sent were not accepted. */
+  problem?: string;
+}
+
+interface Claims {
+  sid: string;
+}
+
+export interface Sessions {
+  open(kind: SessionRecord['kind'], principalId: string): Promise<Tokens>;
+  /** New tokens for a refresh token, or null (unknown, expired, revoked or reused). */
+  refresh(refreshToken: string): Promise<Tokens | null>;
+  close(sid: string): Promise<void>;
+  /** The principal behind an access token (header or cookie) or an API key. */
+  authenticate(req: FastifyRequest): Promise<Authenticated>;
+  /** The principal behind a bare access token (a socket's handshake). */
+  principalOfToken(token: string): Promise<Authenticated>;
+  setCookies(req: FastifyRequest, reply: FastifyReply, t: Tokens): void;
+  clearCookies(reply: FastifyReply): void;
+}
+
+export function createSessions(app: FastifyInstance, store: AccessStore, now: () => number, o: SessionOptions = DEFAULT_SESSIONS): Sessions {
+  async function issue(sid: string, refreshToken: string, refreshExpiresAt: number): Promise<Tokens> {
+    const exp = now() + o.accessTtlMs;
+    const token = app.jwt.sign({ sid } satisfies Claims, { expiresIn: Math.ceil(o.accessTtlMs / 1000) });
+    return { token, expiresAt: new Date(exp).toISOString(), refreshToken, refreshExpiresAt: new Date(refreshExpiresAt).toISOString(), sid };
+  }
+
+  async function principalOfSession(s: SessionRecord | undefined): Promise<Principal | null> {
+    if (!s || s.revokedAt !== null || s.expiresAt <= now()) return null;
+    if (s.kind === 'account') {
+      const a = await store.account(s.principalId);
+      if (!a || a.disabled) return null;
+      return {
+        kind: 'account', id: a.username, name: a.name, role: a.role, scope: a.scope, sid: s.sid,
+        ...(a.department ? { department: a.department } : {}), ...(a.grids.length ? { grids: a.grids } : {}),
+      };
+    }
+    const d = await store.issued('display', s.principalId);
+    if (!d || d.revokedAt !== null) return null;
+    return { kind: 'display', id: d.id, name: d.name, role: 'display', scope: d.scope, sid: s.sid };
+  }
+
+  async function principalOfToken(token: string): Promise<Authenticated> {
+    let claims: Claims;
+    try {
+      claims = app.jwt.verify<Claims>(token);
+    } catch (e) {
+      return { principal: null, problem: /expired/i.test(String((e as Error).message)) ? 'token: expired; refresh it (POST /api/auth/refresh) or sign in again' : 'token: not valid' };
+    }
+    if (typeof claims?.sid !== 'string') return { principal: null, problem: 'token: not valid' };
+    const principal = await principalOfSession(await store.session(claims.sid));
+    return principal ? { principal } : { principal: null, problem: 'token: the session has ended; sign in again' };
+  }
+
+  return {
+    async open(kind, principalId) {
+      const sid = newId();
+      const refreshToken = newToken();
+      const t = now();
+      await store.createSession({ sid, kind, principalId, refreshHash: tokenHash(refreshToken), createdAt: t, expiresAt: t + o.refreshTtlMs });
+      return issue(sid, refreshToken, t + o.refreshTtlMs);
+    },
+    async refresh(refreshToken) {
+      const hash = tokenHash(refreshToken);
+      const s = await store.sessionByRefresh(hash);
+      if (!s || s.revokedAt !== null || s.expiresAt <= now()) return null;
+      if (s.refreshHash !== hash) {
+        await store.revokeSession(s.sid, now()); // a rotated token came back: it was copied
+        return null;
+      }
+      if (!(await principalOfSession(s))) return null;
+      const next = newToken();
+      const expiresAt = now() + o.refreshTtlMs;
+      await store.rotateSession(s.sid, tokenHash(next), expiresAt);
+      return issue(s.sid, next, expiresAt);
+    },
+    async close(sid) {
+      await store.revokeSession(sid, now());
+    },
+    async authenticate(req) {
+      const key = req.headers['x-api-key'] ?? (req.query as Record<string, unknown> | undefined)?.api_key;
+      if (typeof key === 'string' && key) {
+        const k = await store.issuedByToken('key', tokenHash(key));
+        if (!k || k.revokedAt !== null) return { principal: null, problem: 'api_key: not valid' };
+        return { principal: { kind: 'key', id: k.id, name: k.name, role: 'integration', scope: k.scope } };
+      }
+      const auth = req.headers.authorization;
+      if (auth !== undefined) {
+        const m = /^Bearer\s+(\S+)$/i.exec(auth);
+        if (!m) return { principal: null, problem: 'authorization: expected "Bearer <token>"' };
+        return principalOfToken(m[1]);
+      }
+      const cookie = req.cookies?.[SESSION_COOKIE];
+      if (cookie) return principalOfToken(cookie);
+      return { principal: null };
+    },
+    principalOfToken,
+    setCookies(req, reply, t) {
+      // Secure where the browser will keep it: https, or localhost (a secure context).
+      const secure = req.protocol === 'https' || /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');
+      const base = { httpOnly: true, sameSite: 'strict' as const, secure };
+      reply.setCookie(SESSION_COOKIE, t.token, { ...base, path: '/', expires: new Date(t.refreshExpiresAt) });
+      reply.setCookie(REFRESH_COOKIE, t.refreshToken, { ...base, path: '/api/auth', expires: new Date(t.refreshExpiresAt) });
+    },
+    clearCookies(reply) {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(REFRESH_COOKIE, { path: '/api/auth' });
+    },
+  };
+}

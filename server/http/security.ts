@@ -1,0 +1,34 @@
+// Security headers (@fastify/helmet) with a content security policy the wall satisfies:
+// its own scripts only (Vite emits no inline script), MapLibre's workers from blob: URLs,
+// styles from its own files (React and MapLibre set element styles through the DOM, which
+// CSP allows), images and tiles from itself, data: and blob: (map sprites and canvases),
+// the live feed over its own origin (ws/wss). A deployment's own basemap server
+// (VITE_BASEMAP) is added to img-src and connect-src from BASEMAP_ORIGIN.
+import type { FastifyHelmetOptions } from '@fastify/helmet';
+
+export function securityHeaders(basemapOrigin = process.env.BASEMAP_ORIGIN): FastifyHelmetOptions {
+  const extra = basemapOrigin ? [basemapOrigin] : [];
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...extra],
+        connectSrc: ["'self'", 'ws:', 'wss:', ...extra],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ['blob:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    // The wall may be framed by the command room's own pages (same origin) only.
+    frameguard: { action: 'sameorigin' },
+    crossOriginEmbedderPolicy: false,
+    hsts: false, // set by the TLS terminator in front, which knows the deployment's domain
+  };
+}
