@@ -16,18 +16,16 @@
 // fresh connection each, whether or not the previous one has answered, from a child process
 // of their own (so this process's work with autocannon does not delay them); a probe
 // without an answer in 10 s counts as failed.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { createRequire } from 'node:module';
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { rssMB, startServerChild, type ServerChild } from './lib/server-child.ts';
 
 const self = fileURLToPath(import.meta.url);
-const root = join(dirname(self), '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 const send = (m: unknown) => process.send?.(m);
@@ -149,76 +147,8 @@ interface FloodStats {
 // ---------------------------------------------------------------------------------------
 // The server child, its memory and its open files.
 
-interface Server {
-  child: ChildProcess;
-  pid: number;
-  url: string;
-  port: number;
-  dir: string;
-  /** Lines on its stderr, with the epoch ms each arrived. */
-  stderrLines: { at: number; line: string }[];
-  stop(): Promise<void>;
-}
-
-/** server/index.ts as in production, on a loopback port, with a fresh data directory. */
-async function startServer(): Promise<Server> {
-  const dir = mkdtempSync(join(tmpdir(), 'one-net-hostile-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'index.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stderrLines: Server['stderrLines'] = [];
-  let partial = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-    const lines = (partial + s).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) if (stderrLines.length < 10_000) stderrLines.push({ at: Date.now(), line });
-  });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      const t = setTimeout(() => reject(new Error('the server did not print its address within 60 s')), 60_000);
-      child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-        out += s;
-        const m = /http:\/\/localhost:(\d+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          resolve(Number(m[1]));
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(t);
-        reject(new Error(`the server exited with ${code} before listening:\n${stderrLines.map((l) => l.line).join('\n').slice(-4000)}`));
-      });
-    });
-    child.stdout!.resume();
-    return { child, pid: child.pid!, url: `http://127.0.0.1:${port}`, port, dir, stderrLines, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}
-
-/** The process's resident set, MB (Linux: /proc/<pid>/status). */
-function rssMB(pid: number): number {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? round(Number(m[1]) / 1024, 1) : NaN;
-  } catch {
-    return NaN;
-  }
-}
+type Server = ServerChild;
+const startServer = () => startServerChild('hostile');
 
 /** The process's open files (its sockets among them). */
 function openFds(pid: number): number {

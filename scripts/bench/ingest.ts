@@ -7,13 +7,11 @@
 //     WAL and of the database, then how long the first reads take.
 // Every body is a real report at a grid's label point (inside the grid), cycling through
 // the city's 6,298 grids and the categories and sources. One JSON line per run.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadNet } from '../../server/net/load.ts';
+import { rssMB, startServerChild, type ServerChild } from './lib/server-child.ts';
 import { CATEGORY_CODES, SOURCE_CODES } from '../../server/domain/ticket.ts';
 
 /** The part of autocannon's programmatic API used here (it ships no types). */
@@ -42,7 +40,6 @@ const SETTLE_SECONDS = Number(process.env.INGEST_SETTLE_SECONDS ?? 120);
 const N = Number(process.env.INGEST_N ?? 60_000);
 const CONNECTIONS = [10, 50];
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const net = loadNet();
 const bodies: string[] = [];
 let k = 0;
@@ -68,12 +65,6 @@ const postTickets = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
-/** The child's resident set, MB (Linux: /proc/<pid>/status). */
-function rssMB(pid: number): number {
-  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? round(Number(m[1]) / 1024, 1) : NaN;
-}
-
 /** Sizes of the SQLite files in the data directory: the databases and their -wal files. */
 function storeBytes(dir: string): { walBytes: number; dbBytes: number } {
   let walBytes = 0;
@@ -88,52 +79,8 @@ function storeBytes(dir: string): { walBytes: number; dbBytes: number } {
   return { walBytes, dbBytes };
 }
 
-interface Server { child: ChildProcess; pid: number; url: string; dir: string; stop(): Promise<void> }
-
-/** server/index.ts as in production, on a loopback port, with a fresh data directory. */
-async function startServer(): Promise<Server> {
-  const dir = mkdtempSync(join(tmpdir(), 'one-net-ingest-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'index.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr = (stderr + s).slice(-4000); });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      const t = setTimeout(() => reject(new Error('the server did not print its address within 60 s')), 60_000);
-      child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-        out += s;
-        const m = /http:\/\/localhost:(\d+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          resolve(Number(m[1]));
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(t);
-        reject(new Error(`the server exited with ${code} before listening:\n${stderr}`));
-      });
-    });
-    // The address it prints says localhost; it listens on HOST, so ask there.
-    return { child, pid: child.pid!, url: `http://127.0.0.1:${port}`, dir, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}
+type Server = ServerChild;
+const startServer = () => startServerChild('ingest');
 
 /** Samples the child's RSS every 250 ms until stopped; returns the peak. */
 function samplePeak(pid: number): () => number {

@@ -1,0 +1,81 @@
+// The server as benchmarks run it: server/index.ts as in production, in a child process on
+// a loopback port with a fresh data directory; and its resident memory. (In lib/, so
+// scripts/bench.ts does not run it as a benchmark.)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface ServerChild {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  port: number;
+  dir: string;
+  /** Lines on its stderr, with the epoch ms each arrived (the first 10,000). */
+  stderrLines: { at: number; line: string }[];
+  stop(): Promise<void>;
+}
+
+export async function startServerChild(name: string): Promise<ServerChild> {
+  const dir = mkdtempSync(join(tmpdir(), `one-net-${name}-`));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'index.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderrLines: ServerChild['stderrLines'] = [];
+  let partial = '';
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    const lines = (partial + s).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (stderrLines.length < 10_000) stderrLines.push({ at: Date.now(), line });
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      const t = setTimeout(() => reject(new Error('the server did not print its address within 60 s')), 60_000);
+      child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+        out += s;
+        const m = /http:\/\/localhost:(\d+)/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          resolve(Number(m[1]));
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(t);
+        reject(new Error(`the server exited with ${code} before listening:\n${[...stderrLines.map((l) => l.line), partial].join('\n').slice(-4000)}`));
+      });
+    });
+    child.stdout!.resume();
+    // The address it prints says localhost; it listens on HOST, so ask there.
+    return { child, pid: child.pid!, url: `http://127.0.0.1:${port}`, port, dir, stderrLines, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** A process's resident set, MB (Linux: /proc/<pid>/status); NaN once it is gone. */
+export function rssMB(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : NaN;
+  } catch {
+    return NaN;
+  }
+}
