@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadNet } from '../server/net/load.ts';
-import { openSqliteStores, type SqliteOptions } from '../server/store/sqlite.ts';
+import { openSqliteStores, type SqliteOptions, type SqliteStores } from '../server/store/sqlite.ts';
 import { buildApp, type App, type AppOptions } from '../server/app.ts';
 import type { Locator } from '../server/geo/locator.ts';
 import type { Net } from '../server/net/types.ts';
-import type { Stores, TicketStore } from '../server/store/types.ts';
+import type { TicketStore } from '../server/store/types.ts';
 import type { Role } from '../server/auth/roles.ts';
 import { CITY_CODE } from '../server/net/codes.ts';
 import { newId, newToken, tokenHash } from '../server/auth/tokens.ts';
@@ -25,7 +25,7 @@ export interface LocalApp {
   app: App;
   net: Net;
   store: TicketStore;
-  stores: Stores;
+  stores: SqliteStores;
   dir: string;
   /** http://127.0.0.1:PORT once listening, '' with listen: false. */
   url: string;

@@ -17,7 +17,8 @@ import type { Stores } from './store/types.ts';
 import { createLocator, type Locator } from './geo/locator.ts';
 import { createNetTiles, type NetTiles } from './geo/tiles.ts';
 import { attachLive, type Live, type LiveOptions } from './live/socket.ts';
-import { validatorCompiler } from './http/validation.ts';
+import { queryEncodingProblem, validatorCompiler } from './http/validation.ts';
+import { installJsonBodies } from './http/json-body.ts';
 import { fieldError, isApiPath, onError, onFrameworkError, sendError } from './http/errors.ts';
 import { defaultLimits, httpServerOptions, limitConnections, type ConnectionLimits } from './http/limits.ts';
 import { createStaticJsonCache } from './http/cache.ts';
@@ -87,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies: a text/plain body is a 415, not a string that fails as an object.
   app.removeContentTypeParser('text/plain');
+  installJsonBodies(app);
   limitConnections(app.server, limits);
   const now = opts.now ?? Date.now;
 
@@ -144,6 +146,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // The static files' wildcard must not answer for the API (`//api/tickets`, `/API/x`).
   app.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.url === '/*' && isApiPath(req.url)) return sendError(reply, 404, noRoute(req));
+    const badQuery = queryEncodingProblem(req.url);
+    if (badQuery) return sendError(reply, 400, badQuery);
   });
   await app.register(compress, { threshold: 2048 });
 

@@ -154,7 +154,9 @@ describe('the wall in Chromium', () => {
     expect(await feedIds(page)).toEqual([inside.id]);
     expect(await page.locator('[data-testid="today-reported"]').textContent()).toBe('1');
     outside.push(await post(elsewhere.label), await post(farAway.label));
-    const live = await post(g.label);
+    // Its description is markup, as an attacker would report it: shown as text, never run.
+    const markup = '<img src=x onerror="window.__xss=1"><b>井盖缺失</b>';
+    const live = await post(g.label, { description: markup });
     await expect.poll(() => feedIds(page), { timeout: 10_000 }).toEqual([live.id, inside.id]);
     expect((await ticketIds(page)).sort()).toEqual([inside.id, live.id].sort());
     await expect.poll(() => page.locator('[data-testid="today-reported"]').textContent()).toBe('2');
@@ -166,6 +168,9 @@ describe('the wall in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid="grid-code"]').textContent(), { timeout: 20_000 }).toBe(g.code);
     await expect.poll(() => page.locator('[data-testid="grid-tickets"] li').count(), { timeout: 10_000 }).toBe(2);
     expect(await panel.textContent()).toContain('张三丰');
+    expect(await panel.textContent()).toContain(markup);
+    expect(await panel.locator('img, b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
     // A grid of another street: shown, but not its tickets.
     await clickGrid(page, elsewhere);
     await expect.poll(() => page.locator('[data-testid="grid-code"]').textContent(), { timeout: 20_000 }).toBe(elsewhere.code);

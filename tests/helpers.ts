@@ -1,5 +1,6 @@
 // Shared by the server tests: the real net (loaded once per test file) and an app on it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { loadNet } from '../server/net/load.ts';
 import { createLocator, type Locator } from '../server/geo/locator.ts';
 import type { Grid, Net } from '../server/net/types.ts';
@@ -93,3 +94,21 @@ export const TEST_TOKEN = 'test-token';
 export const testAuthenticate = async (token: string) => token === TEST_TOKEN
   ? { principal: { kind: 'account' as const, id: 'test-dispatcher', name: 'test', role: 'dispatcher' as const, scope: '320400' } }
   : { principal: null, problem: 'token: not valid' };
+
+/** A digest of everything stored except the audit log (which records refused writes too):
+ * equal before and after means nothing stored was changed. */
+export function storeHash(t: TestApp, skip: string[] = ['audit']): string {
+  const db = t.stores.db;
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  const h = createHash('sha256');
+  for (const name of tables) {
+    if (skip.includes(name)) continue;
+    h.update(`\u0000${name}\u0000`);
+    // AUTOINCREMENT counters live in sqlite_sequence, one row per table: skip the skipped ones'.
+    const rows = name === 'sqlite_sequence'
+      ? db.prepare(`SELECT * FROM sqlite_sequence WHERE name NOT IN (${skip.map(() => '?').join(',')}) ORDER BY name`).raw().iterate(...skip)
+      : db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().iterate();
+    for (const row of rows) h.update(JSON.stringify(row));
+  }
+  return h.digest('hex');
+}

@@ -363,7 +363,7 @@ async function grids(s: Server): Promise<void> {
   const path = '/api/grids?parent=320400';
   for (const acceptEncoding of ['gzip, br', 'identity']) {
     try {
-      const headers = { 'accept-encoding': acceptEncoding };
+      const headers = { 'accept-encoding': acceptEncoding, ...s.auth };
       const rssBeforeMB = rssMB(s.pid);
       const rss = sampler(s.pid);
       const first = await fetchOnce(s.url + path, headers); // the first of a parent builds (and compresses) it
@@ -549,7 +549,7 @@ async function stalledSocket(s: Server) {
   };
   const open = await next();
   if (!open.startsWith('0{')) throw new Error(`expected an Engine.IO open packet, got ${open.slice(0, 80)}`);
-  ws.send('40');
+  ws.send('40' + JSON.stringify({ token: s.auth.authorization.slice('Bearer '.length) }));
   const connect = await next();
   if (!connect.startsWith('40{')) throw new Error(`expected a Socket.IO connect packet, got ${connect.slice(0, 80)}`);
   ws.off('message', onMessage);
@@ -570,7 +570,7 @@ async function stalledClient(s: Server): Promise<void> {
   const post = {
     method: 'POST',
     path: '/api/tickets',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...s.auth },
     setupRequest: (r: CannonRequest) => ({ ...r, body: bodies[next++ % bodies.length] }),
   };
   const check = await fetch(s.url + post.path, { method: 'POST', headers: post.headers, body: bodies[bodies.length - 1] });

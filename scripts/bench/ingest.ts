@@ -55,12 +55,12 @@ for (const a of net.areas.values()) {
   k++;
 }
 let next = 0;
-const postTickets = {
+const postTickets = (s: ServerChild) => ({
   method: 'POST',
   path: '/api/tickets',
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', ...s.auth },
   setupRequest: (r: CannonRequest) => ({ ...r, body: bodies[next++ % bodies.length] }),
-};
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
@@ -92,9 +92,9 @@ function samplePeak(pid: number): () => number {
   };
 }
 
-async function timed(url: string): Promise<{ ms: number; status: number }> {
+async function timed(url: string, headers: Record<string, string> = {}): Promise<{ ms: number; status: number }> {
   const t0 = performance.now();
-  const res = await fetch(url);
+  const res = await fetch(url, { headers });
   await res.arrayBuffer();
   return { ms: round(performance.now() - t0), status: res.status };
 }
@@ -109,7 +109,7 @@ try {
   for (const connections of CONNECTIONS) {
     const rssBeforeMB = rssMB(s1.pid);
     const peak = samplePeak(s1.pid);
-    const r = await autocannon({ url: s1.url, connections, duration: SECONDS, requests: [postTickets] });
+    const r = await autocannon({ url: s1.url, connections, duration: SECONDS, requests: [postTickets(s1)] });
     const rssPeakMB = peak();
     await sleep(SETTLE_SECONDS * 1000);
     console.log(JSON.stringify({
@@ -140,10 +140,10 @@ try {
   servers.push(s2);
   await timed(`${s2.url}/api/no-such-route`); // warm up the client (fetch) without touching the store
   const t0 = performance.now();
-  const r = await autocannon({ url: s2.url, connections: 10, amount: N, requests: [postTickets] });
+  const r = await autocannon({ url: s2.url, connections: 10, amount: N, requests: [postTickets(s2)] });
   const ingestSeconds = (performance.now() - t0) / 1000;
   const files = storeBytes(s2.dir);
-  const list = await timed(`${s2.url}/api/tickets?limit=50`);
+  const list = await timed(`${s2.url}/api/tickets?limit=50`, s2.auth);
   const health = await timed(`${s2.url}/api/health`);
   console.log(JSON.stringify({
     bench: 'ingest',

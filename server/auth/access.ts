@@ -43,6 +43,10 @@ export interface AccessEntry {
   method: string;
   url: string;
   access: Access;
+  /** The route's input schemas (body, querystring, params) and body limit, as declared:
+   * the fuzz tests generate hostile input from them. */
+  schema?: { body?: unknown; querystring?: unknown; params?: unknown };
+  bodyLimit?: number;
 }
 
 /** Every route with its rule, as registered: the access matrix test is generated from it. */
@@ -58,7 +62,7 @@ export function installAccess(app: FastifyInstance, sessions: Sessions): AccessE
       if (!given) throw new Error(`route ${route.method} ${route.url} has no access rule (config.access)`);
       config.access = given;
     }
-    for (const method of [route.method].flat()) table.push({ method, url: route.url, access: config.access });
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, access: config.access, schema: route.schema as AccessEntry['schema'], bodyLimit: route.bodyLimit });
   });
 
   app.addHook('onRequest', async (req) => {

@@ -36,7 +36,8 @@ export function onError(err: FastifyError, req: FastifyRequest, reply: FastifyRe
 
 /** Fastify's own early errors (a URL that is not valid UTF-8, an over-long parameter). */
 export function onFrameworkError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  sendError(reply, err.statusCode && err.statusCode >= 400 ? err.statusCode : 400, err.message);
+  const message = err.code === 'FST_ERR_BAD_URL' ? 'url: a part of the path is not valid UTF-8 once percent-decoded' : err.message;
+  sendError(reply, err.statusCode && err.statusCode >= 400 ? err.statusCode : 400, message);
 }
 
 /** Validation errors name the field: "body/lat must be <= 90", "body/colour is not allowed". */

@@ -91,8 +91,52 @@ function textValidator(schema: { properties?: Record<string, PropSchema> }, vali
   return fn;
 }
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+/** Query parameters that are credentials, read by server/auth before validation. */
+const CREDENTIAL_PARAMS = ['api_key'];
+
+/** Every object a client sends is closed: a body or query schema that would let unknown
+ * fields through is refused when the route is registered, so no route can forget it. */
+function assertClosed(schema: unknown, where: string): void {
+  const s = schema as { type?: string | string[]; properties?: object; additionalProperties?: unknown };
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  if ((types.includes('object') || s.properties) && s.additionalProperties !== false) {
+    throw new Error(`${where}: an input schema must set additionalProperties: false`);
+  }
+}
+
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart, method, url }) => {
+  if (httpPart === 'body' || httpPart === 'querystring') assertClosed(schema, `${method} ${url} ${httpPart}`);
   const validate = ajv.compile(schema as object);
-  if (httpPart === 'querystring' || httpPart === 'params') return textValidator(schema as { properties?: Record<string, PropSchema> }, validate);
+  if (httpPart === 'querystring') {
+    const v = textValidator(schema as { properties?: Record<string, PropSchema> }, validate);
+    const fn: Validator = (data) => {
+      if (data && typeof data === 'object') for (const k of CREDENTIAL_PARAMS) delete (data as Record<string, unknown>)[k];
+      const ok = v(data);
+      fn.errors = v.errors;
+      return ok;
+    };
+    return fn;
+  }
+  if (httpPart === 'params') return textValidator(schema as { properties?: Record<string, PropSchema> }, validate);
   return validate;
 };
+
+/** A query string's parameters must be valid percent-encoded UTF-8: the parser would
+ * otherwise keep the raw text or put U+FFFD in it, and the route would see something
+ * other than what was sent. The first bad parameter, as a 400 message, or null. */
+export function queryEncodingProblem(url: string): string | null {
+  const q = url.indexOf('?');
+  if (q < 0) return null;
+  for (const part of url.slice(q + 1).split('&')) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      let name = key;
+      try { name = decodeURIComponent(key); } catch { /* the key itself is broken: name it raw */ }
+      return `querystring/${name.slice(0, 100)} is not valid percent-encoded UTF-8`;
+    }
+  }
+  return null;
+}

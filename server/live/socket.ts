@@ -37,6 +37,8 @@ export interface LiveOptions {
 
 export interface Live {
   io: Server;
+  /** The events a client may send (each answered through server/live/events.ts). */
+  events: string[];
   /** To every room of the ticket's area; it must carry no personal data (displays listen). */
   publishTicket(t: Ticket): void;
   /** Cuts every socket of an account, display, device or key at once (disabled, revoked). */
@@ -157,6 +159,7 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
 
   return {
     io,
+    events: Object.keys(events),
     publishTicket(t) {
       const g = t.grid.code; // its own room and its community's, street's, district's, city's
       io.to([room(CITY_CODE), room(g.slice(0, 6)), room(g.slice(0, 9)), room(g.slice(0, 12)), room(g)]).emit('ticket', t);

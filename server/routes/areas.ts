@@ -57,7 +57,7 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, static
     config: { access: { roles: ANY_ROLE } },
     schema: {
       summary: 'Grid boundaries under an area, as a GeoJSON FeatureCollection (RFC 7946)',
-      querystring: { type: 'object', required: ['parent'], properties: { parent: areaCode } },
+      querystring: { type: 'object', required: ['parent'], additionalProperties: false, properties: { parent: areaCode } },
     },
   }, async (req, reply) => {
     const { parent } = req.query;
@@ -80,7 +80,7 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, static
     config: { access: { roles: ANY_ROLE } },
     schema: {
       summary: 'Label points of every area of one level',
-      querystring: { type: 'object', required: ['level'], properties: { level: { type: 'string', enum: LEVELS } } },
+      querystring: { type: 'object', required: ['level'], additionalProperties: false, properties: { level: { type: 'string', enum: LEVELS } } },
     },
   }, async (req, reply) => staticJson.send(req, reply, `labels:${req.query.level}`, 'application/json; charset=utf-8', () => labels[req.query.level]));
 

@@ -10,7 +10,7 @@ export const locateRoutes: FastifyPluginAsync<AppDeps> = async (app, { locator }
       summary: 'The grid, community, street and district containing a WGS-84 point',
       querystring: {
         type: 'object',
-        required: ['lon', 'lat'],
+        required: ['lon', 'lat'], additionalProperties: false,
         properties: { lon: { type: 'number', minimum: -180, maximum: 180 }, lat: { type: 'number', minimum: -90, maximum: 90 } },
       },
       response: {

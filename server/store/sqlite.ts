@@ -100,8 +100,13 @@ function openExclusive(dataDir: string, file: string, lockWaitMs: number): Datab
   return db;
 }
 
+/** The stores and, for tests and tools that read it whole, the database they share. */
+export interface SqliteStores extends Stores {
+  db: Database.Database;
+}
+
 /** Every store of the product in one SQLite database under `dataDir`. */
-export function openSqliteStores(dataDir: string, opts: SqliteOptions = {}): Stores {
+export function openSqliteStores(dataDir: string, opts: SqliteOptions = {}): SqliteStores {
   const db = openExclusive(dataDir, opts.file ?? 'one-net.sqlite', opts.lockWaitMs ?? 2000);
   db.pragma('synchronous = NORMAL');
   db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
@@ -109,7 +114,8 @@ export function openSqliteStores(dataDir: string, opts: SqliteOptions = {}): Sto
   // Stores made by the spine lack the columns added since.
   const columns = new Set((db.pragma('table_info(tickets)') as { name: string }[]).map((c) => c.name));
   for (const c of ['department', 'reporter_name', 'reporter_phone']) if (!columns.has(c)) db.exec(`ALTER TABLE tickets ADD COLUMN ${c} TEXT`);
-  const stores: Stores = {
+  const stores: SqliteStores = {
+    db,
     tickets: withFullDiskErrors(sqliteTicketStore(db)),
     access: withFullDiskErrors(sqliteAccessStore(db)),
     audit: withFullDiskErrors(sqliteAuditStore(db)),

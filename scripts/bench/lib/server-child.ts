@@ -2,6 +2,7 @@
 // a loopback port with a fresh data directory; and its resident memory. (In lib/, so
 // scripts/bench.ts does not run it as a benchmark.)
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,16 +16,22 @@ export interface ServerChild {
   url: string;
   port: number;
   dir: string;
+  /** The admin's bearer header: every API route but health asks who is calling. */
+  auth: { authorization: string };
   /** Lines on its stderr, with the epoch ms each arrived (the first 10,000). */
   stderrLines: { at: number; line: string }[];
   stop(): Promise<void>;
 }
 
+const ADMIN_PASSWORD = `bench-${randomBytes(9).toString('base64url')}`;
+
+/** The server with the writes rate limit lifted (the benches measure what the server can
+ * take, not the per-account limit, which is 1,200 writes a minute by default). */
 export async function startServerChild(name: string): Promise<ServerChild> {
   const dir = mkdtempSync(join(tmpdir(), `one-net-${name}-`));
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'index.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0', ADMIN_PASSWORD, RATE_WRITES_PER_MIN: '1000000000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderrLines: ServerChild['stderrLines'] = [];
@@ -63,7 +70,11 @@ export async function startServerChild(name: string): Promise<ServerChild> {
     });
     child.stdout!.resume();
     // The address it prints says localhost; it listens on HOST, so ask there.
-    return { child, pid: child.pid!, url: `http://127.0.0.1:${port}`, port, dir, stderrLines, stop };
+    const url = `http://127.0.0.1:${port}`;
+    const signIn = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    if (!signIn.ok) throw new Error(`sign-in: ${signIn.status} ${await signIn.text()}`);
+    const { token } = (await signIn.json()) as { token: string };
+    return { child, pid: child.pid!, url, port, dir, auth: { authorization: `Bearer ${token}` }, stderrLines, stop };
   } catch (e) {
     await stop();
     throw e;

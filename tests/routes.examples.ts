@@ -1,0 +1,64 @@
+// One valid request per registered route, about an area inside or outside the caller's
+// scope (a district, 天宁区 320402; outside: 溧阳市 320481), with the records they name.
+// Shared by the access matrix and the fuzz tests: a route added without an example here
+// fails both.
+import type { InjectOptions } from 'fastify';
+import { gridOf, report, theNet, type TestApp } from './helpers.ts';
+
+export const IN = '320402';
+export const OUT = '320481';
+export type Side = 'in' | 'out';
+export type Examples = Record<string, (s: Side) => InjectOptions>;
+
+/** Creates, as the admin, a record of each kind inside and outside the scope, and returns
+ * the examples that name them. */
+export async function routeExamples(t: TestApp): Promise<Examples> {
+  const { net } = theNet();
+  let n = 0;
+  const ids: Record<string, Record<Side, string>> = {};
+  const admin = await t.as('admin');
+  const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, payload, headers: admin.headers }).then((r) => r.json());
+  const inG = gridOf(net, IN), outG = gridOf(net, OUT);
+  ids.ticket = { in: (await post('/api/tickets', report(inG.label[0], inG.label[1]))).id, out: (await post('/api/tickets', report(outG.label[0], outG.label[1]))).id };
+  ids.account = { in: (await post('/api/accounts', { username: 'in-acc', password: 'password-1', role: 'leader', scope: IN + '001' })).username, out: (await post('/api/accounts', { username: 'out-acc', password: 'password-1', role: 'leader', scope: OUT + '001' })).username };
+  for (const kind of ['displays', 'keys']) ids[kind] = { in: (await post(`/api/${kind}`, { name: 'x', scope: IN })).id, out: (await post(`/api/${kind}`, { name: 'x', scope: OUT })).id };
+  const worker = (d: string) => net.workers.get((net.areas.get(gridOf(net, d).code) as { workers: string[] }).workers[0])!.id;
+  ids.devices = { in: (await post('/api/devices', { id: 'dev-in', workerId: worker(IN) })).id, out: (await post('/api/devices', { id: 'dev-out', workerId: worker(OUT) })).id };
+  ids.worker = { in: worker(IN), out: worker(OUT) };
+  const point = (side: Side) => (side === 'in' ? inG : outG).label;
+  const area = (side: Side) => (side === 'in' ? IN : OUT);
+  return {
+    'GET /api/health': () => ({ url: '/api/health' }),
+    'GET /api/docs/json': () => ({ url: '/api/docs/json' }),
+    'POST /api/auth/login': () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'wrong-password' } }),
+    'POST /api/auth/display': () => ({ method: 'POST', url: '/api/auth/display', payload: { token: 'x'.repeat(43) } }),
+    'POST /api/auth/refresh': () => ({ method: 'POST', url: '/api/auth/refresh', payload: {} }),
+    'POST /api/auth/logout': () => ({ method: 'POST', url: '/api/auth/logout' }),
+    'GET /api/auth/me': () => ({ url: '/api/auth/me' }),
+    'POST /api/accounts': (s) => ({ method: 'POST', url: '/api/accounts', payload: { username: `m-${++n}`, password: 'password-1', role: 'leader', scope: area(s) } }),
+    'GET /api/accounts': () => ({ url: '/api/accounts' }),
+    'GET /api/accounts/:username': (s) => ({ url: `/api/accounts/${ids.account[s]}` }),
+    'PATCH /api/accounts/:username': (s) => ({ method: 'PATCH', url: `/api/accounts/${ids.account[s]}`, payload: { name: `n${++n}` } }),
+    'POST /api/displays': (s) => ({ method: 'POST', url: '/api/displays', payload: { name: 'wall', scope: area(s) } }),
+    'GET /api/displays': () => ({ url: '/api/displays' }),
+    'DELETE /api/displays/:id': (s) => ({ method: 'DELETE', url: `/api/displays/${ids.displays[s]}` }),
+    'POST /api/devices': (s) => ({ method: 'POST', url: '/api/devices', payload: { id: `d-${++n}`, workerId: ids.worker[s] } }),
+    'GET /api/devices': () => ({ url: '/api/devices' }),
+    'DELETE /api/devices/:id': (s) => ({ method: 'DELETE', url: `/api/devices/${ids.devices[s]}` }),
+    'POST /api/keys': (s) => ({ method: 'POST', url: '/api/keys', payload: { name: 'gateway', scope: area(s) } }),
+    'GET /api/keys': () => ({ url: '/api/keys' }),
+    'DELETE /api/keys/:id': (s) => ({ method: 'DELETE', url: `/api/keys/${ids.keys[s]}` }),
+    'GET /api/audit': () => ({ url: '/api/audit?limit=5' }),
+    'GET /api/departments': () => ({ url: '/api/departments' }),
+    'GET /api/areas/:code': (s) => ({ url: `/api/areas/${area(s)}` }),
+    'GET /api/grids': (s) => ({ url: `/api/grids?parent=${area(s)}001` }),
+    'GET /api/labels': () => ({ url: '/api/labels?level=district' }),
+    'GET /api/meta': () => ({ url: '/api/meta' }),
+    'GET /api/tiles/:z/:x/:y.pbf': () => ({ url: '/api/tiles/8/213/104.pbf' }),
+    'GET /api/locate': (s) => ({ url: `/api/locate?lon=${point(s)[0]}&lat=${point(s)[1]}` }),
+    'POST /api/tickets': (s) => ({ method: 'POST', url: '/api/tickets', payload: report(point(s)[0], point(s)[1]) }),
+    'GET /api/tickets': (s) => ({ url: `/api/tickets?area=${area(s)}&limit=5` }),
+    'GET /api/tickets/:id': (s) => ({ url: `/api/tickets/${ids.ticket[s]}` }),
+    'GET /api/stats/today': (s) => ({ url: `/api/stats/today?area=${area(s)}` }),
+  };
+}
