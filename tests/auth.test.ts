@@ -125,6 +125,27 @@ describe('what ends access at once', () => {
   });
 });
 
+describe('devices', () => {
+  it("a device writes only its own track: another device's id, an unregistered id or a revoked device is refused", async () => {
+    const { net } = theNet();
+    const workers = [...net.workers.values()].filter((w) => w.grid.startsWith('320402')).slice(0, 2);
+    const issue = async (id: string, workerId: string) => (await call('POST', '/api/devices', { id, workerId }, await admin.headers)).json();
+    const a = await issue('phone-a', workers[0].id);
+    const b = await issue('phone-b', workers[1].id);
+    expect(a.url).toBe(`/osmand?id=phone-a&token=${a.token}`);
+    const own = await t.app.sessions.device('phone-a', a.token);
+    expect(own.principal).toMatchObject({ kind: 'device', id: 'phone-a', role: 'worker', scope: workers[0].grid, grids: [workers[0].grid] });
+    // Device A's token naming B: refused, so A cannot write B's track (nor B with A's token).
+    expect(await t.app.sessions.device('phone-b', a.token)).toEqual({ principal: null, problem: 'token: not the token of device phone-b' });
+    expect((await t.app.sessions.device('phone-a', b.token)).principal).toBeNull();
+    expect((await t.app.sessions.device('phone-z', a.token)).principal).toBeNull();
+    expect((await t.app.sessions.device('phone-a', 'x'.repeat(43))).principal).toBeNull();
+    expect((await call('DELETE', '/api/devices/phone-a', undefined, await admin.headers)).status).toBe(200);
+    expect((await t.app.sessions.device('phone-a', a.token)).principal).toBeNull();
+    expect((await t.app.sessions.device('phone-b', b.token)).principal).toMatchObject({ id: 'phone-b' });
+  });
+});
+
 describe('the live feed', () => {
   it('refuses a socket without credentials, and rooms outside the scope', async () => {
     await expect(socket({})).rejects.toThrow(/unauthorized/);

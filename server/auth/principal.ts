@@ -4,7 +4,7 @@
 import { CITY_CODE } from '../net/codes.ts';
 import { MASKED_ROLES, type Role } from './roles.ts';
 
-export type PrincipalKind = 'account' | 'display' | 'key';
+export type PrincipalKind = 'account' | 'display' | 'key' | 'device';
 
 export interface Principal {
   kind: PrincipalKind;

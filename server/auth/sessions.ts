@@ -45,6 +45,10 @@ export interface Sessions {
   authenticate(req: FastifyRequest): Promise<Authenticated>;
   /** The principal behind a bare access token (a socket's handshake). */
   principalOfToken(token: string): Promise<Authenticated>;
+  /** A tracker or phone writing positions as device `id` with `token` (from its server URL,
+   * `/osmand?token=…`): its worker's grid is its scope. An unregistered id, a revoked
+   * device, or a token that is another device's is refused: no device writes another's track. */
+  device(id: string, token: string): Promise<Authenticated>;
   setCookies(req: FastifyRequest, reply: FastifyReply, t: Tokens): void;
   clearCookies(reply: FastifyReply): void;
 }
@@ -126,6 +130,11 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
       return { principal: null };
     },
     principalOfToken,
+    async device(id, token) {
+      const d = await store.issuedByToken('device', tokenHash(token));
+      if (!d || d.revokedAt !== null || d.id !== id) return { principal: null, problem: `token: not the token of device ${id.slice(0, 64)}` };
+      return { principal: { kind: 'device', id: d.id, name: d.name, role: 'worker', scope: d.scope, grids: [d.scope] } };
+    },
     setCookies(req, reply, t) {
       // Secure where the browser will keep it: https, or localhost (a secure context).
       const secure = req.protocol === 'https' || /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');
