@@ -18,8 +18,8 @@ function newest(path: string): number {
 export function clientBuildIsStale(): boolean {
   const built = join(clientDist, 'index.html');
   if (!existsSync(built)) return true;
-  // The wall also imports the pure domain modules it shares with the server.
-  const sources = [join(root, 'client'), join(root, 'server', 'domain'), join(root, 'vite.config.ts'), join(root, 'package-lock.json')].filter(existsSync);
+  // The wall also imports the pure modules it shares with the server (the CST day, the city's code).
+  const sources = [join(root, 'client'), join(root, 'server', 'domain'), join(root, 'server', 'net', 'codes.ts'), join(root, 'vite.config.ts'), join(root, 'package-lock.json')].filter(existsSync);
   return Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
 }
 

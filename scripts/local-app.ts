@@ -37,7 +37,7 @@ export interface LocalApp {
   close(): Promise<void>;
 }
 
-export interface LocalAppOptions extends Pick<AppOptions, 'limits' | 'live' | 'now' | 'sessions' | 'lockout' | 'rates' | 'secret' | 'maxEventLoopDelayMs'> {
+export interface LocalAppOptions extends Pick<AppOptions, 'limits' | 'live' | 'now' | 'sessions' | 'lockout' | 'rates' | 'secret' | 'maxEventLoopDelayMs' | 'deadlineClockMs' | 'statsIntervalMs'> {
   net?: Net;
   locator?: Locator;
   clientDir?: string | null;
@@ -59,6 +59,9 @@ export async function startLocalApp(o: LocalAppOptions = {}): Promise<LocalApp> 
   const app = await buildApp({ net, stores, locator: o.locator, clientDir: o.clientDir ?? null, now, limits: o.limits, live: o.live, sessions: o.sessions, lockout: o.lockout, secret: o.secret,
     // Tests share two cores with Chromium: a lagging loop there is the machine, not overload.
     maxEventLoopDelayMs: o.maxEventLoopDelayMs ?? 0,
+    // Tests tick the deadline clock themselves.
+    deadlineClockMs: o.deadlineClockMs ?? 3_600_000,
+    statsIntervalMs: o.statsIntervalMs,
     // Tests write fast; the limits themselves are tested with their own settings.
     rates: { writesPerMinute: 1_000_000, ...o.rates } });
   let url = '';

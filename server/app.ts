@@ -19,6 +19,10 @@ import { createNetTiles, type NetTiles } from './geo/tiles.ts';
 import { attachLive, type Live, type LiveOptions } from './live/socket.ts';
 import { queryEncodingProblem, validatorCompiler } from './http/validation.ts';
 import { installJsonBodies } from './http/json-body.ts';
+import { defaultWorkClock } from './domain/workclock.ts';
+import { createStatsPush } from './live/stats-push.ts';
+import { startDeadlineClock, type DeadlineClock } from './loop/deadline-clock.ts';
+import { loopService } from './loop/service.ts';
 import { fieldError, isApiPath, onError, onFrameworkError, sendError } from './http/errors.ts';
 import { defaultLimits, httpServerOptions, limitConnections, type ConnectionLimits } from './http/limits.ts';
 import { createStaticJsonCache } from './http/cache.ts';
@@ -28,18 +32,22 @@ import { installAudit } from './auth/audit.ts';
 import { createSessions, DEFAULT_SESSIONS, type SessionOptions, type Sessions } from './auth/sessions.ts';
 import { createLockout, DEFAULT_LOCKOUT, type LockoutOptions } from './auth/lockout.ts';
 import { loadDepartments } from './domain/departments.ts';
+import { loadCatalogue } from './domain/catalogue.ts';
 import type { AppDeps, RateLimits } from './routes/deps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { locateRoutes } from './routes/locate.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { ticketActionRoutes } from './routes/ticket-actions.ts';
+import { kpiRoutes } from './routes/kpi.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { authRoutes } from './routes/auth.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { issuedRoutes } from './routes/issued.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { departmentRoutes } from './routes/departments.ts';
+import { catalogueRoutes } from './routes/catalogue.ts';
 
 export type { AppDeps } from './routes/deps.ts';
 
@@ -64,13 +72,17 @@ export interface AppOptions {
   lockout?: Partial<LockoutOptions>;
   /** Rate limits (defaults: RATE_WRITES_PER_MIN or 1200, RATE_SIGNINS_PER_MIN or 30). */
   rates?: Partial<RateLimits>;
+  /** How often the deadline clock turns lights and gives 督办 (default 10 s). */
+  deadlineClockMs?: number;
+  /** How often coalesced `stats` go out (default 1000 ms). */
+  statsIntervalMs?: number;
   /** Answer 503 while the event loop lags more than this (ms); 0 turns it off. Default 2000. */
   maxEventLoopDelayMs?: number;
   /** Origins other than the server's own that browsers may call from (CORS and Socket.IO). */
   allowedOrigins?: string[];
 }
 
-export type App = FastifyInstance & { live: Live; sessions: Sessions; accessTable: AccessEntry[] };
+export type App = FastifyInstance & { live: Live; sessions: Sessions; accessTable: AccessEntry[]; deadlineClock: DeadlineClock };
 
 export async function buildApp(opts: AppOptions): Promise<App> {
   const limits = { ...defaultLimits(), ...opts.limits };
@@ -113,14 +125,18 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   installAudit(app, opts.stores.audit, now);
 
   let tiles = opts.tiles;
+  // The catalogue names departments: a broken one stops the start here, not a dispatch later.
+  const departments = loadDepartments();
   const deps: AppDeps = {
     net: opts.net,
     store: opts.stores.tickets,
+    kpi: opts.stores.kpi,
     access: opts.stores.access,
     audit: opts.stores.audit,
     sessions,
     lockout: createLockout({ ...DEFAULT_LOCKOUT, ...opts.lockout }),
-    departments: loadDepartments(),
+    departments,
+    catalogue: loadCatalogue(departments),
     rates: {
       writesPerMinute: Number(process.env.RATE_WRITES_PER_MIN ?? 1200),
       signInsPerMinute: Number(process.env.RATE_SIGNINS_PER_MIN ?? 30),
@@ -135,7 +151,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     live,
     now,
     staticJson: createStaticJsonCache(),
+    clock: defaultWorkClock,
+    statsPush: createStatsPush({ net: opts.net, store: opts.stores.tickets, kpi: opts.stores.kpi, now }, () => live.io, opts.statsIntervalMs),
   };
+  app.addHook('onClose', async () => deps.statsPush.stop());
+  const deadlineClock = startDeadlineClock({ store: deps.store, loop: loopService(deps), live, statsPush: deps.statsPush, now, intervalMs: opts.deadlineClockMs, log: app.log });
+  app.addHook('onClose', async () => deadlineClock.stop());
+  app.decorate('deadlineClock', deadlineClock);
 
   const noRoute = (req: { method: string; url: string }) => `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`;
   app.setErrorHandler(onError);
@@ -156,7 +178,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
     },
   });
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, statsRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, statsRoutes, kpiRoutes]) {
     await app.register(routes, deps);
   }
   app.get('/api/docs/json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());

@@ -41,7 +41,7 @@ const sim = config.simulate
 
 console.log(`一张网 One Net — the wall is on ${url}`);
 console.log(`  net: ${net.areas.size} areas, ${net.features.grid.features.length} grids (started in ${Math.round(performance.now() - t0)} ms)`);
-console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${store.total()} tickets`);
+console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${await store.total()} tickets`);
 console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min, seed ${config.simSeed} (SIM_RATE, SIM_SEED; SIMULATE=0 turns it off)` : 'off'}`);
 console.log(`  API: ${url}/api/docs/json`);
 if (admin.created) console.log(`  admin: created${admin.password ? `, password ${admin.password} (printed once; ADMIN_PASSWORD sets it)` : ' with ADMIN_PASSWORD'}`);

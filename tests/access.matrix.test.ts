@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import { installAccess } from '../server/auth/access.ts';
 import type { Sessions } from '../server/auth/sessions.ts';
 import { ROLE_CODES, type Role } from '../server/auth/roles.ts';
+import { RULES } from '../server/domain/loop.ts';
 import { testApp, type TestApp } from './helpers.ts';
 import { IN, routeExamples, type Examples, type Side } from './routes.examples.ts';
 
@@ -51,7 +52,10 @@ describe('the access matrix', () => {
           const res = await t.app.inject({ ...req, headers: { ...who.headers, ...(req.headers as object) } });
           const roleOk = r.access.roles.includes(role as Role);
           // A handler sees only tickets dispatched to their department (none are yet).
-          const dataDenied = role === 'handler' && r.url === '/api/tickets/:id';
+          // On the actions route the loop decides which roles take which action (every
+          // action × role is tested in tests/domain.loop.test.ts); the example is a 催办.
+          const dataDenied = (role === 'handler' && (r.url === '/api/tickets/:id' || r.url === '/api/tickets/:id/timeline'))
+            || (r.url === '/api/tickets/:id/actions' && !RULES.remind.roles.includes(role));
           const allowed = roleOk && (!r.access.area || side === 'in') && !dataDenied;
           const key = `${role} ${r.method} ${r.url} ${side} → ${res.statusCode} ${res.body.slice(0, 120)}`;
           if (allowed) expect([401, 403], key).not.toContain(res.statusCode);

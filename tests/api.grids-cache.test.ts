@@ -5,6 +5,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { createStaticJsonCache } from '../server/http/cache.ts';
+import { CITY_CODE } from '../server/net/codes.ts';
 import { gridOf, report, testApp, theNet, type TestApp, injectAs } from './helpers.ts';
 
 let t: TestApp;
@@ -12,7 +13,7 @@ let inject: Awaited<ReturnType<typeof injectAs>>;
 beforeAll(async () => { t = await testApp(); inject = await injectAs(t); });
 afterAll(() => t.close());
 
-const grids = (headers: Record<string, string> = {}) => inject({ url: '/api/grids?parent=320400', headers });
+const grids = (headers: Record<string, string> = {}) => inject({ url: `/api/grids?parent=${CITY_CODE}`, headers });
 
 describe('GET /api/grids', () => {
   it('is compressed as asked, the same collection in every encoding, with an ETag', async () => {

@@ -20,11 +20,11 @@ const post = (payload: unknown) => inject({ method: 'POST', url: '/api/tickets',
 
 /** A 400 whose message names `field`, and the store as it was. */
 async function expect400(res: Promise<{ statusCode: number; json(): { message: string } }>, field: string) {
-  const before = t.store.total();
+  const before = (await t.store.total());
   const r = await res;
   expect(r.statusCode, `${field}: ${JSON.stringify(r.json())}`).toBe(400);
   expect(r.json().message).toContain(field);
-  expect(t.store.total()).toBe(before);
+  expect((await t.store.total())).toBe(before);
 }
 
 describe('numbers in query strings and paths', () => {
@@ -104,12 +104,12 @@ describe('text', () => {
     ['abc\u202Efdp.exe', 'bidirectional control (U+202E)'],
     ['a\u2066b', 'bidirectional control'],
   ])('%j is refused: %s', async (description, why) => {
-    const before = t.store.total();
+    const before = (await t.store.total());
     const r = await post(report(lon, lat, { description }));
     expect(r.statusCode).toBe(400);
     expect(r.json().message).toContain('body/description');
     expect(r.json().message).toContain(why);
-    expect(t.store.total()).toBe(before);
+    expect((await t.store.total())).toBe(before);
   });
 
   it('Chinese, emoji, tabs and new lines are stored and read back exactly', async () => {

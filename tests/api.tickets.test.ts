@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridOf, report, testApp, theNet, type TestApp, injectAs } from './helpers.ts';
+import { reportedState } from '../server/domain/loop.ts';
 
 let t: TestApp;
 let inject: Awaited<ReturnType<typeof injectAs>>;
-beforeAll(async () => { t = await testApp(); inject = await injectAs(t); });
+// A fixed clock: 10:00 on Wednesday 2026-11-18 in Changzhou. Every ticket of this file is
+// reported "today" whenever the file runs (near midnight CST too).
+const clock = Date.parse('2026-11-18T02:00:00.000Z');
+beforeAll(async () => { t = await testApp({ now: () => clock }); inject = await injectAs(t); });
 afterAll(async () => t.close());
 
 const post = (body: unknown) =>
@@ -20,16 +24,16 @@ describe('reporting a ticket', () => {
       grid: { code: g.code, name: g.name }, community: { code: g.code.slice(0, 12) }, street: { code: g.code.slice(0, 9) },
       district: { code: '320402', name: '天宁区' },
     });
-    expect(Date.now() - Date.parse(tk.createdAt)).toBeLessThan(5000);
+    expect(tk.createdAt).toBe('2026-11-18T02:00:00.000Z'); // the app's clock
     expect((await inject(`/api/tickets/${tk.id}`)).json()).toEqual(tk);
   });
 
   it('outside the city: 422 and nothing stored', async () => {
-    const before = t.store.total();
+    const before = (await t.store.total());
     const r = await post(report(121.47, 31.23)); // 上海
     expect(r.statusCode).toBe(422);
     expect(r.json()).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', message: expect.stringMatching(/outside/) });
-    expect(t.store.total()).toBe(before);
+    expect((await t.store.total())).toBe(before);
   });
 
   it.each([
@@ -41,20 +45,20 @@ describe('reporting a ticket', () => {
     ['description', { lon: 119.9, lat: 31.7, category: 'fire_safety', source: 'patrol', description: 'x'.repeat(2001) }],
     ['colour', { lon: 119.9, lat: 31.7, category: 'fire_safety', source: 'patrol', colour: 'red' }],
   ])('bad field %s: 400 naming it, nothing stored', async (field, body) => {
-    const before = t.store.total();
+    const before = (await t.store.total());
     const r = await post(body);
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(r.json().message).toContain(field);
-    expect(t.store.total()).toBe(before);
+    expect((await t.store.total())).toBe(before);
   });
 
   it('bad JSON: 400, nothing stored', async () => {
-    const before = t.store.total();
+    const before = (await t.store.total());
     const r = await post('{"lon": 119.9, "lat": ');
     expect(r.statusCode).toBe(400);
     expect(r.json().statusCode).toBe(400);
-    expect(t.store.total()).toBe(before);
+    expect((await t.store.total())).toBe(before);
   });
 });
 
@@ -78,16 +82,17 @@ describe('listing tickets', () => {
     const inGrid = (await inject(`/api/tickets?area=${a.code}&limit=100`)).json().items;
     expect(inGrid).toHaveLength(5);
     const city = (await inject('/api/tickets?area=320400&limit=100')).json().items;
-    expect(city.length).toBe(t.store.total());
+    expect(city.length).toBe((await t.store.total()));
     expect((await inject('/api/tickets?area=320413&status=closed')).json().items).toEqual([]);
-    const future = new Date(Date.now() + 3600_000).toISOString();
+    const future = new Date(clock + 3600_000).toISOString();
     expect((await inject(`/api/tickets?from=${future}`)).json().items).toEqual([]);
-    expect((await inject(`/api/tickets?to=${future}&limit=1000`)).json().items.length).toBe(t.store.total());
+    expect((await inject(`/api/tickets?to=${future}&limit=1000`)).json().items.length).toBe((await t.store.total()));
   });
 
   it('a ticket stored under a grid the redrawn net no longer has is still listed, by its code', async () => {
     const gone = '320402999999999';
-    const rec = t.store.insert({ lon: 119.97, lat: 31.78, category: 'dispute', source: 'hotline', description: '' }, gone, Date.now());
+    const at = clock;
+    const { record: rec } = await t.store.insert({ input: { lon: 119.97, lat: 31.78, category: 'dispute', source: 'hotline', description: '' }, gridCode: gone, createdAt: at, state: reportedState(gone, at), reportedBy: 'test', reporterRole: 'admin' });
     const r = await inject('/api/tickets?area=320402&limit=1');
     expect(r.statusCode).toBe(200);
     expect(r.json().items).toEqual([expect.objectContaining({ grid: { code: gone, name: gone, level: 'grid' }, district: expect.objectContaining({ name: '天宁区' }) })]);
@@ -112,7 +117,7 @@ describe("today's counts", () => {
     await post(report(g.label[0], g.label[1], { category: 'environment' }));
     await post(report(g.label[0], g.label[1], { category: 'environment' }));
     const after = (await inject('/api/stats/today?area=320412')).json();
-    expect(after.reported).toBe(before.reported + 2);
+    expect(after).toMatchObject({ date: '2026-11-18', reported: before.reported + 2 }); // the clock's CST day
     expect(after.byStatus.reported).toBe((before.byStatus.reported ?? 0) + 2);
     expect(after.byCategory.environment).toBe((before.byCategory.environment ?? 0) + 2);
     const street = after.byChild.find((c: { code: string }) => c.code === g.code.slice(0, 9));
@@ -120,6 +125,6 @@ describe("today's counts", () => {
     const city = (await inject('/api/stats/today')).json();
     expect(city.area.code).toBe('320400');
     expect(city.byChild).toHaveLength(6);
-    expect(city.reported).toBe(t.store.total());
+    expect(city.reported).toBe((await t.store.total()));
   });
 });

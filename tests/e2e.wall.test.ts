@@ -12,6 +12,7 @@ import { launchChromium } from '../scripts/chromium.ts';
 import { clientDist, ensureClientBuilt, root } from '../scripts/client-build.ts';
 import { TEST_PASSWORD, TEST_PASSWORD_HASH, type Credentials } from '../scripts/local-app.ts';
 import type { Grid, Net } from '../server/net/types.ts';
+import { startOfDayCST } from '../server/domain/day.ts';
 import { gridOf, postJson, report, testApp, theNet, type TestApp } from './helpers.ts';
 
 const VIEWPORT = { width: 1920, height: 1080 };
@@ -23,6 +24,13 @@ function shot(name: string, forDocs = false): string {
   return join(dir, UPDATE && forDocs ? `e2e-${name}.png` : `${name}.png`);
 }
 
+// The app's clock and every page's run from 12:00 (CST) of the day the file starts, so the
+// wall's "today" (the server's counts, the browser's list) cannot turn during the file,
+// whenever it runs. Not a fixed date: Chromium judges cookie expiry, and @fastify/jwt token
+// expiry, by the real clock, so the app's clock must stay within hours of it.
+const shift = startOfDayCST(Date.now()) + 12 * 3600_000 - Date.now();
+const now = () => Date.now() + shift;
+
 let t: TestApp;
 let browser: Browser;
 let admin: Credentials;
@@ -30,7 +38,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   ensureClientBuilt();
-  t = await testApp({ listen: true, clientDir: clientDist });
+  t = await testApp({ listen: true, clientDir: clientDist, now });
   admin = await t.as('admin');
   browser = await launchChromium();
 }, 300_000);
@@ -44,6 +52,7 @@ afterAll(async () => {
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   contexts.push(context);
+  await context.clock.setSystemTime(now()); // and flowing from there, as the app's
   return context.newPage();
 }
 
@@ -106,7 +115,7 @@ describe('the wall in Chromium', () => {
   let inside: { id: string };
 
   it("a street dispatcher signs in and sees their street's tickets only; an ended session is signed back into over the wall", async () => {
-    await t.stores.access.createAccount({ username, name: '王调度', role: 'dispatcher', scope: street.code, department: null, grids: [], passwordHash: TEST_PASSWORD_HASH }, Date.now());
+    await t.stores.access.createAccount({ username, name: '王调度', role: 'dispatcher', scope: street.code, department: null, grids: [], passwordHash: TEST_PASSWORD_HASH }, now());
     inside = await post(g.label, { reporter: { name: '张三丰', phone: '13812345678' } });
     const outside = [await post(elsewhere.label), await post(farAway.label)];
 
@@ -185,7 +194,7 @@ describe('the wall in Chromium', () => {
     const session = cookies.find((c) => c.name === 'one_net_session')!;
     expect(session.httpOnly).toBe(true);
     const { sid } = JSON.parse(Buffer.from(session.value.split('.')[1], 'base64url').toString()) as { sid: string };
-    const expired = t.app.jwt.sign({ sid, iat: Math.floor(Date.now() / 1000) - 3600 }, { expiresIn: 60 });
+    const expired = t.app.jwt.sign({ sid, iat: Math.floor(Date.now() / 1000) - 3600 }, { expiresIn: 60 }); // @fastify/jwt's clock is the real one
     await page.context().addCookies([{ ...session, value: expired }]);
     const second = otherGridOf(net, street.code, g.code);
     await clickGrid(page, second);
@@ -198,7 +207,7 @@ describe('the wall in Chromium', () => {
     // refresh cannot cure, and the form comes up over the wall, which keeps its state.
     // (The map is moved first: tiles it would fetch after the revocation bring the form up too.)
     await jumpTo(page, g, 14);
-    await t.stores.access.revokeSessionsOf('account', username, Date.now());
+    await t.stores.access.revokeSessionsOf('account', username, now());
     const center = await page.evaluate(() => (window as any).__wall.map.getCenter().toArray() as [number, number]);
     const feedBefore = await feedIds(page);
     await page.evaluate(() => ((window as any).__notReloaded = true));

@@ -2,8 +2,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { loadNet } from '../server/net/load.ts';
+import { CITY_CODE } from '../server/net/codes.ts';
 import { createLocator, type Locator } from '../server/geo/locator.ts';
 import type { Grid, Net } from '../server/net/types.ts';
+import type { TicketRecord } from '../server/domain/ticket.ts';
+import { reportedState } from '../server/domain/loop.ts';
 import type { Role } from '../server/auth/roles.ts';
 import type { InjectOptions } from 'fastify';
 import { startLocalApp, type LocalApp, type LocalAppOptions } from '../scripts/local-app.ts';
@@ -92,7 +95,7 @@ export async function adminToken(url: string): Promise<string> {
  * dispatcher, anything else is refused. */
 export const TEST_TOKEN = 'test-token';
 export const testAuthenticate = async (token: string) => token === TEST_TOKEN
-  ? { principal: { kind: 'account' as const, id: 'test-dispatcher', name: 'test', role: 'dispatcher' as const, scope: '320400' } }
+  ? { principal: { kind: 'account' as const, id: 'test-dispatcher', name: 'test', role: 'dispatcher' as const, scope: CITY_CODE } }
   : { principal: null, problem: 'token: not valid' };
 
 /** A digest of everything stored except the audit log (which records refused writes too):
@@ -107,8 +110,17 @@ export function storeHash(t: TestApp, skip: string[] = ['audit']): string {
     // AUTOINCREMENT counters live in sqlite_sequence, one row per table: skip the skipped ones'.
     const rows = name === 'sqlite_sequence'
       ? db.prepare(`SELECT * FROM sqlite_sequence WHERE name NOT IN (${skip.map(() => '?').join(',')}) ORDER BY name`).raw().iterate(...skip)
-      : db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().iterate();
-    for (const row of rows) h.update(JSON.stringify(row));
+      : db.prepare(`SELECT * FROM "${name}"`).raw().iterate();
+    // Rows in a stable order whatever the table's key (some are WITHOUT ROWID).
+    for (const row of [...rows].map((r) => JSON.stringify(r)).sort()) h.update(row);
   }
   return h.digest('hex');
+}
+
+/** A stored ticket just reported at a grid's label point (for tests of the live feed). */
+export function reportedRecord(seq: number, g: Grid, description = '楼道内电动车充电', createdAt = Date.UTC(2026, 10, 23, 2)): TicketRecord {
+  return {
+    ...reportedState(g.code, createdAt), seq, createdAt, lon: g.label[0], lat: g.label[1], category: 'fire_safety', description, source: 'patrol',
+    reportedBy: 'test', clientId: null, crs: 'wgs84',
+  };
 }

@@ -69,13 +69,13 @@ describe('errors in one shape', () => {
     ['application/json', '', 400],
     ['application/json', '{"__proto__":{"x":1}}', 400],
   ])('POST /api/tickets as %s → %i, JSON, nothing stored', async (type, body, status) => {
-    const before = t.store.total();
+    const before = (await t.store.total());
     const r = await raw('POST', '/api/tickets', body, { 'content-type': type });
     expect(r.status).toBe(status);
     const parsed = JSON.parse(r.body);
     expect(Object.keys(parsed).sort()).toEqual(['error', 'message', 'statusCode']);
     expect(parsed.statusCode).toBe(status);
-    expect(t.store.total()).toBe(before);
+    expect((await t.store.total())).toBe(before);
   });
 
   it('without credentials, an /api route is a 401 in the same shape', async () => {

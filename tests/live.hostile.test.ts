@@ -14,6 +14,7 @@ import { event, Refusal, serveEvents } from '../server/live/events.ts';
 import { presentTicket } from '../server/domain/present.ts';
 import { ticketId, type Ticket } from '../server/domain/ticket.ts';
 import { gridOf, postJson, report, startServerProcess, stopServerProcess, theNet, adminToken, TEST_TOKEN, testAuthenticate } from './helpers.ts';
+import { reportedRecord } from './helpers.ts';
 
 /** A log that keeps what it is told, so a test can read it and the console stays quiet. */
 function keptLog() {
@@ -30,7 +31,7 @@ async function listening(server: HttpServer): Promise<string> {
 function ticketIn(district: string, seq: number, description = '楼道内电动车充电'): Ticket {
   const { net } = theNet();
   const g = gridOf(net, district);
-  return presentTicket(net, { seq, createdAt: Date.now(), lon: g.label[0], lat: g.label[1], category: 'fire_safety', description, source: 'patrol', status: 'reported', gridCode: g.code });
+  return presentTicket(net, reportedRecord(seq, g, description));
 }
 
 const connected = (s: ClientSocket) =>

@@ -8,6 +8,7 @@ import { attachLive, type Live, type LiveOptions } from '../server/live/socket.t
 import { presentTicket } from '../server/domain/present.ts';
 import type { Ticket } from '../server/domain/ticket.ts';
 import { gridOf, theNet, TEST_TOKEN, testAuthenticate } from './helpers.ts';
+import { reportedRecord } from './helpers.ts';
 
 const quiet = { warn() {}, error() {} };
 let live: Live | undefined;
@@ -42,7 +43,7 @@ function publisher(live: Live) {
     const g = gridOf(net, district);
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const t = presentTicket(net, { seq: ++seq, createdAt: Date.now(), lon: g.label[0], lat: g.label[1], category: 'fire_safety', description: '楼道内电动车充电', source: 'patrol', status: 'reported', gridCode: g.code });
+      const t = presentTicket(net, reportedRecord(++seq, g));
       live.publishTicket(t);
       ids.push(t.id);
     }

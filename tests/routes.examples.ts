@@ -50,6 +50,7 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'DELETE /api/keys/:id': (s) => ({ method: 'DELETE', url: `/api/keys/${ids.keys[s]}` }),
     'GET /api/audit': () => ({ url: '/api/audit?limit=5' }),
     'GET /api/departments': () => ({ url: '/api/departments' }),
+    'GET /api/catalogue': () => ({ url: '/api/catalogue' }),
     'GET /api/areas/:code': (s) => ({ url: `/api/areas/${area(s)}` }),
     'GET /api/grids': (s) => ({ url: `/api/grids?parent=${area(s)}001` }),
     'GET /api/labels': () => ({ url: '/api/labels?level=district' }),
@@ -60,5 +61,9 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /api/tickets': (s) => ({ url: `/api/tickets?area=${area(s)}&limit=5` }),
     'GET /api/tickets/:id': (s) => ({ url: `/api/tickets/${ids.ticket[s]}` }),
     'GET /api/stats/today': (s) => ({ url: `/api/stats/today?area=${area(s)}` }),
+    'POST /api/tickets/:id/actions': (s) => ({ method: 'POST', url: `/api/tickets/${ids.ticket[s]}/actions`, payload: { action: 'remind', note: '请尽快核实' } }),
+    'GET /api/tickets/:id/timeline': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/timeline` }),
+    'GET /api/kpi': (s) => ({ url: `/api/kpi?area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
+    'GET /api/kpi/ranking': (s) => ({ url: `/api/kpi/ranking?by=street&area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
   };
 }

@@ -21,7 +21,7 @@ describe('the city simulator', () => {
     for (let i = 0; i < 30; i++) statuses.push(await sim.send());
     expect(statuses.every((s) => s === 201)).toBe(true);
     expect(sim.sent()).toBe(30);
-    expect(t.store.total()).toBe(30);
+    expect((await t.store.total())).toBe(30);
   });
 
   it('is reproducible from its seed and draws the whole mix', () => {
@@ -50,15 +50,15 @@ describe('the city simulator', () => {
   });
 
   it('runs on its own at the configured rate and stops', async () => {
-    const before = t.store.total();
+    const before = (await t.store.total());
     const sim = createSimulator({ baseUrl: url, apiKey, net: theNet().net, ratePerMinute: 600, seed: 9 });
     await new Promise((r) => setTimeout(r, 1500));
     sim.stop();
     await new Promise((r) => setTimeout(r, 200));
-    const sent = t.store.total() - before;
+    const sent = (await t.store.total()) - before;
     expect(sent).toBeGreaterThan(3); // ~15 expected at 10/s over 1.5 s
     expect(sent).toBeLessThan(60);
     await new Promise((r) => setTimeout(r, 500));
-    expect(t.store.total() - before).toBe(sent);
+    expect((await t.store.total()) - before).toBe(sent);
   });
 });

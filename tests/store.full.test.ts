@@ -31,7 +31,7 @@ async function flood(inject: Inject, n: number) {
 async function expectExactlyAcked(t: TestApp, inject: Inject, acked: string[]) {
   expect(new Set(acked).size).toBe(acked.length);
   for (const id of acked) expect((await inject(`/api/tickets/${id}`)).statusCode, id).toBe(200);
-  expect(t.store.total()).toBe(acked.length);
+  expect((await t.store.total())).toBe(acked.length);
 }
 
 function checkFull(answers: Awaited<ReturnType<typeof flood>>) {

@@ -25,6 +25,6 @@ describe('the write-ahead log', () => {
     console.log(JSON.stringify({ test: 'wal', reports: 10_000, maxWalBytes: maxWal }));
     expect(maxWal).toBeGreaterThan(0);
     expect(maxWal).toBeLessThan(8 * 1024 * 1024);
-    expect(t.store.total()).toBe(10_000);
+    expect((await t.store.total())).toBe(10_000);
   });
 });

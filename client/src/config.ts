@@ -1,7 +1,8 @@
 // Deployment constants for this wall. Its area is the signed-in account's scope.
 import type { BBox } from './types.ts';
 
-export const CITY_CODE = '320400';
+// The city's code is defined once, with the other code rules, in server/net/codes.ts.
+export { CITY_CODE } from '../../server/net/codes.ts';
 /** Used before /api/meta answers, so the first frame already shows the whole city. */
 export const CITY_BBOX: BBox = [119.136, 31.155, 120.201, 32.063];
 export const FEED_CAP = 50;

@@ -24,6 +24,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { rssMB, startServerChild, type ServerChild } from './lib/server-child.ts';
+import { CITY_CODE } from '../../server/net/codes.ts';
 
 const self = fileURLToPath(import.meta.url);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -360,7 +361,7 @@ function fetchOnce(url: string, headers: Record<string, string>): Promise<{ ms: 
 }
 
 async function grids(s: Server): Promise<void> {
-  const path = '/api/grids?parent=320400';
+  const path = `/api/grids?parent=${CITY_CODE}`;
   for (const acceptEncoding of ['gzip, br', 'identity']) {
     try {
       const headers = { 'accept-encoding': acceptEncoding, ...s.auth };

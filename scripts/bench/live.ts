@@ -10,7 +10,7 @@ const { net, url, close } = await startLocalApp();
 const sim = createSimulator({ baseUrl: url, net, ratePerMinute: 0, seed: 7 });
 
 // One client per district plus one for the whole city: every ticket reaches two.
-const clients = await Promise.all(['320400', ...net.city.children].map((area) => new Promise<ReturnType<typeof connect>>((resolve) => {
+const clients = await Promise.all([net.city.code, ...net.city.children].map((area) => new Promise<ReturnType<typeof connect>>((resolve) => {
   const s = connect(url, { query: { area }, transports: ['websocket'] });
   s.once('connect', () => resolve(s));
 })));

@@ -29,7 +29,7 @@ const admin = await local.as('admin');
 const issued = await fetch(`${url}/api/displays`, {
   method: 'POST',
   headers: { 'content-type': 'application/json', ...admin.headers },
-  body: JSON.stringify({ name: 'bench wall', scope: '320400' }),
+  body: JSON.stringify({ name: 'bench wall', scope: net.city.code }),
 });
 if (issued.status !== 201) throw new Error(`POST /api/displays answered ${issued.status}`);
 const display = (await issued.json()) as { url: string };

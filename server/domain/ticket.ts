@@ -1,6 +1,7 @@
 // Tickets (事件工单): the vocabulary of the six-step loop and the shape of a ticket.
 // Pure data and functions: no I/O, no framework.
 import type { AreaRef } from '../net/types.ts';
+import type { LoopState } from './loop.ts';
 
 /** Event categories (GB/T 30428.2 events + the social-governance items of DOMAIN.md). */
 export const CATEGORIES = [
@@ -27,12 +28,13 @@ export const SOURCES = [
   { code: 'department', name: '部门移交' },
 ] as const;
 
-/** The states of the closed loop (六步闭环). The spine only creates `reported`. */
+/** The states of the closed loop (六步闭环): server/domain/loop.ts moves tickets between them. */
 export const STATUSES = [
   { code: 'reported', name: '已上报' },
   { code: 'registered', name: '已立案' },
   { code: 'rejected', name: '不予立案' },
-  { code: 'dispatched', name: '已分流' },
+  { code: 'dispatched', name: '已派遣' },
+  { code: 'returned', name: '已退回' },
   { code: 'handling', name: '处置中' },
   { code: 'feedback', name: '已反馈' },
   { code: 'closed', name: '已结案' },
@@ -64,14 +66,16 @@ export interface TicketInput {
   reporter?: Reporter;
 }
 
-/** A ticket as stored: the grid code carries the whole hierarchy by its prefixes. */
-export interface TicketRecord extends TicketInput {
+/** A ticket as stored: the report, and its place in the loop (server/domain/loop.ts).
+ * The grid code carries the whole hierarchy by its prefixes. */
+export interface TicketRecord extends TicketInput, LoopState {
   seq: number;
   createdAt: number;
-  status: Status;
-  gridCode: string;
-  /** The department it is dispatched to (分流交办), if it has been. */
-  department?: string | null;
+  /** Who reported it (an account, a key, the simulator's), and the client's idempotency key. */
+  reportedBy: string | null;
+  clientId: string | null;
+  /** The datum the report's coordinates were sent in (stored converted to WGS-84). */
+  crs: string | null;
 }
 
 /** A ticket as clients see it. */
@@ -79,6 +83,29 @@ export interface Ticket extends TicketInput {
   id: string;
   createdAt: string;
   status: Status;
+  version: number;
+  /** Catalogue item, information level, platform, department, handling tier (四级联动). */
+  item: string | null;
+  level: string | null;
+  platform: string | null;
+  department: string | null;
+  tier: string;
+  step: string | null;
+  registeredAt: string | null;
+  closedAt: string | null;
+  /** green / yellow / red on the working-day clock; null when no limit runs (rejected). */
+  light: 'green' | 'yellow' | 'red' | null;
+  deadline: string | null;
+  supervised: number;
+  reminded: number;
+  rework: number;
+  escalated: number;
+  extensionPending: boolean;
+  selfHandled: boolean;
+  onTime: boolean | null;
+  satisfaction: number | null;
+  rejectReason: string | null;
+  duplicateOf: string | null;
   grid: AreaRef;
   community: AreaRef;
   street: AreaRef;

@@ -39,8 +39,9 @@ export interface Live {
   io: Server;
   /** The events a client may send (each answered through server/live/events.ts). */
   events: string[];
-  /** To every room of the ticket's area; it must carry no personal data (displays listen). */
-  publishTicket(t: Ticket): void;
+  /** To every room of the ticket's area; it must carry no personal data (displays listen).
+   * `change`: the timeline sequence of this change (the wall compares it with its watermark). */
+  publishTicket(t: Ticket, change?: number): void;
   /** Cuts every socket of an account, display, device or key at once (disabled, revoked). */
   disconnectPrincipal(kind: string, id: string): void;
   /** Cuts the sockets of one session (signed out). */
@@ -160,9 +161,9 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
   return {
     io,
     events: Object.keys(events),
-    publishTicket(t) {
+    publishTicket(t, change) {
       const g = t.grid.code; // its own room and its community's, street's, district's, city's
-      io.to([room(CITY_CODE), room(g.slice(0, 6)), room(g.slice(0, 9)), room(g.slice(0, 12)), room(g)]).emit('ticket', t);
+      io.to([room(CITY_CODE), room(g.slice(0, 6)), room(g.slice(0, 9)), room(g.slice(0, 12)), room(g)]).emit('ticket', change === undefined ? t : { ...t, change });
     },
     disconnectPrincipal(kind, id) {
       io.in(principalRoom(kind, id)).disconnectSockets(true);

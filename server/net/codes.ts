@@ -4,6 +4,8 @@
 import type { GridType, Level } from './types.ts';
 
 export const CITY_CODE = '320400';
+/** The city's 4 digits (GB/T 2260: province 32, prefecture 04): every code of the net starts with them. */
+export const CITY_PREFIX = CITY_CODE.slice(0, 4);
 
 export function levelOfCode(code: string): Level {
   if (code === CITY_CODE) return 'city';

@@ -1,6 +1,6 @@
 // What every route plugin receives (built once by app.ts).
 import type { Net } from '../net/types.ts';
-import type { AccessStore, AuditStore, TicketStore } from '../store/types.ts';
+import type { AccessStore, AuditStore, KpiStore, TicketStore } from '../store/types.ts';
 import type { Locator } from '../geo/locator.ts';
 import type { NetTiles } from '../geo/tiles.ts';
 import type { Live } from '../live/socket.ts';
@@ -8,10 +8,14 @@ import type { StaticJsonCache } from '../http/cache.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Lockout } from '../auth/lockout.ts';
 import type { Departments } from '../domain/departments.ts';
+import type { Catalogue } from '../domain/catalogue.ts';
+import type { WorkClock } from '../domain/workclock.ts';
+import type { StatsPush } from '../live/stats-push.ts';
 
 export interface AppDeps {
   net: Net;
   store: TicketStore;
+  kpi: KpiStore;
   access: AccessStore;
   audit: AuditStore;
   locator: Locator;
@@ -23,7 +27,13 @@ export interface AppDeps {
   sessions: Sessions;
   lockout: Lockout;
   departments: Departments;
+  /** The item catalogue (事项清单), validated against the departments. */
+  catalogue: Catalogue;
   rates: RateLimits;
+  /** Today's figures pushed live as `stats`, coalesced. */
+  statsPush: StatsPush;
+  /** Working hours on the Chinese calendar: time limits and lights. */
+  clock: WorkClock;
 }
 
 /** Requests per minute: writes per principal, sign-ins per address. */

@@ -24,6 +24,6 @@ export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, stor
     status: 'ok',
     uptimeS: Math.round((Date.now() - started) / 1000),
     grids: net.features.grid.features.length,
-    tickets: store.total(),
+    tickets: await store.total(),
   }));
 };

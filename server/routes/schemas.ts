@@ -1,7 +1,9 @@
 // JSON Schemas shared by the routes: they validate input and document output (OpenAPI).
 import { CATEGORY_CODES, DESCRIPTION_MAX, SOURCE_CODES, STATUS_CODES } from '../domain/ticket.ts';
+import { CITY_PREFIX } from '../net/codes.ts';
+import { CRS_CODES } from '../geo/datum.ts';
 
-export const areaCode = { type: 'string', pattern: '^3204(\\d{2}|\\d{5}|\\d{8}|\\d{11})$', description: 'hierarchical area code' } as const;
+export const areaCode = { type: 'string', pattern: `^${CITY_PREFIX}(\\d{2}|\\d{5}|\\d{8}|\\d{11})$`, description: 'hierarchical area code' } as const;
 
 export const areaRef = {
   type: 'object',
@@ -21,8 +23,10 @@ export const ticketInput = {
   required: ['lon', 'lat', 'category', 'source'],
   additionalProperties: false,
   properties: {
-    lon: { type: 'number', minimum: -180, maximum: 180, description: 'WGS-84 longitude' },
-    lat: { type: 'number', minimum: -90, maximum: 90, description: 'WGS-84 latitude' },
+    lon: { type: 'number', minimum: -180, maximum: 180, description: 'longitude in the datum `crs`' },
+    lat: { type: 'number', minimum: -90, maximum: 90, description: 'latitude in the datum `crs`' },
+    crs: { type: 'string', enum: CRS_CODES, default: 'wgs84', description: 'the datum of lon/lat: wgs84 (GPS), gcj02 (most Chinese map SDKs), bd09 (Baidu); converted to WGS-84 with gcoord' },
+    clientId: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$', description: 'idempotency key, as the Idempotency-Key header' },
     category: { type: 'string', enum: CATEGORY_CODES },
     description: { type: 'string', maxLength: DESCRIPTION_MAX, default: '', 'x-text': true, description: 'free text: no control or bidirectional characters, no lone surrogates' },
     source: { type: 'string', enum: SOURCE_CODES },
@@ -45,6 +49,27 @@ export const ticket = {
     description: { type: 'string' },
     source: { type: 'string' },
     status: { type: 'string', enum: STATUS_CODES },
+    version: { type: 'integer' },
+    item: { type: ['string', 'null'] },
+    level: { type: ['string', 'null'] },
+    platform: { type: ['string', 'null'] },
+    department: { type: ['string', 'null'] },
+    tier: { type: 'string' },
+    step: { type: ['string', 'null'] },
+    registeredAt: { type: ['string', 'null'] },
+    closedAt: { type: ['string', 'null'] },
+    light: { type: ['string', 'null'], enum: ['green', 'yellow', 'red', null] },
+    deadline: { type: ['string', 'null'] },
+    supervised: { type: 'integer' },
+    reminded: { type: 'integer' },
+    rework: { type: 'integer' },
+    escalated: { type: 'integer' },
+    extensionPending: { type: 'boolean' },
+    selfHandled: { type: 'boolean' },
+    onTime: { type: ['boolean', 'null'] },
+    satisfaction: { type: ['integer', 'null'] },
+    rejectReason: { type: ['string', 'null'] },
+    duplicateOf: { type: ['string', 'null'] },
     grid: areaRef,
     community: areaRef,
     street: areaRef,

@@ -5,10 +5,14 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppDeps } from './deps.ts';
 import { seqOfTicketId, STATUS_CODES, type Status, type TicketInput, type TicketRecord } from '../domain/ticket.ts';
-import { presentTicket, type ReporterView } from '../domain/present.ts';
+import { presentTicket } from '../domain/present.ts';
+import { reportedState, reportedTimes } from '../domain/loop.ts';
+import { kpiDelta } from '../domain/kpi.ts';
+import { CITY_CODE } from '../net/codes.ts';
+import { toWgs84, type Crs } from '../geo/datum.ts';
+import { ticketView } from './ticket-view.ts';
 import { areaPrefix } from '../net/hierarchy.ts';
 import { READERS, REPORTERS } from '../auth/roles.ts';
-import { seesPersonalData, type Principal } from '../auth/principal.ts';
 import { sendError } from '../http/errors.ts';
 import { areaCode, errorSchema, ticket, ticketInput } from './schemas.ts';
 
@@ -21,30 +25,54 @@ interface ListQuery {
   cursor?: string;
 }
 
-const view = (p: Principal | null, gridCode: string): ReporterView => (seesPersonalData(p, gridCode) ? 'full' : 'masked');
+const IDEMPOTENCY_KEY = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$', description: 'a key the client makes per report (a UUID): a retry with it stores nothing new' } as const;
 
-export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, locator, live, now, rates }) => {
-  app.post<{ Body: TicketInput }>('/api/tickets', {
+type ReportBody = TicketInput & { crs?: Crs; clientId?: string };
+
+export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
+  const { net, store, locator, live, now, rates } = deps;
+  const present = ticketView(deps);
+  /** The report's point in WGS-84, whatever datum it was sent in. */
+  const wgs84 = (b: ReportBody) => toWgs84(b.lon, b.lat, b.crs ?? 'wgs84');
+
+  app.post<{ Body: ReportBody; Headers: { 'idempotency-key'?: string } }>('/api/tickets', {
     bodyLimit: 16 * 1024,
     config: {
-      access: { roles: REPORTERS, write: true, area: (req) => { const b = req.body as TicketInput; return locator.gridAt(b.lon, b.lat); } },
+      access: { roles: REPORTERS, write: true, area: (req) => { const [lon, lat] = wgs84(req.body as ReportBody); return locator.gridAt(lon, lat); } },
       rateLimit: { max: rates.writesPerMinute, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.principal ? `${req.principal.kind}:${req.principal.id}` : req.ip },
     },
     schema: {
-      summary: 'Report an event: it is located in its grid, stored, and pushed live',
+      summary: 'Report an event: converted to WGS-84 from its datum, located in its grid, stored, and pushed live. A retry with the same Idempotency-Key (or clientId) stores nothing new and answers the same ticket',
+      headers: { type: 'object', properties: { 'idempotency-key': IDEMPOTENCY_KEY } },
       body: ticketInput,
       response: { 201: ticket, 400: errorSchema, 401: errorSchema, 403: errorSchema, 422: errorSchema, 507: errorSchema },
     },
   }, async (req, reply) => {
-    const input = req.body;
-    const gridCode = locator.gridAt(input.lon, input.lat);
+    const { crs = 'wgs84', clientId: bodyKey, ...input } = req.body;
+    const headerKey = req.headers['idempotency-key'];
+    if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) return sendError(reply, 400, 'clientId: differs from the Idempotency-Key header');
+    const [lon, lat] = wgs84(req.body);
+    const gridCode = locator.gridAt(lon, lat);
     if (!gridCode) {
-      return sendError(reply, 422, `lon/lat: (${input.lon}, ${input.lat}) is outside the city's grids; nothing was stored`);
+      return sendError(reply, 422, `lon/lat: (${input.lon}, ${input.lat}) in ${crs} is outside the city's grids; nothing was stored`);
     }
-    const r = store.insert(input, gridCode, now());
-    live.publishTicket(presentTicket(net, r, 'none')); // rooms a display can join: no personal data
+    const p = req.principal!;
+    const t = now();
+    const state = reportedState(gridCode, t);
+    Object.assign(state, reportedTimes(state, present.verifyLimitMs(input.category), deps.clock.addWorkingMs));
+    const reportedBy = `${p.kind}:${p.id}`;
+    const entry = { at: t, actor: reportedBy, role: p.role, action: 'report' as const, from: null, to: 'reported' as const, note: null, data: null };
+    const { record: r, created, change } = await store.insert({
+      input: { ...input, lon, lat }, gridCode, createdAt: t, state, reportedBy, reporterRole: p.role, clientId: headerKey ?? bodyKey, crs,
+      kpi: kpiDelta(null, state, entry, CITY_CODE, deps.clock.workingMsBetween),
+    });
+    if (created) {
+      live.publishTicket(present(r, 'none'), change); // rooms a display can join: no personal data
+      deps.statsPush.touch(gridCode);
+    }
+    else reply.header('idempotent-replayed', 'true');
     req.audit = { target: presentTicket(net, r).id };
-    return reply.code(201).send(presentTicket(net, r, view(req.principal, gridCode)));
+    return reply.code(201).send(present(r, p));
   });
 
   app.get<{ Querystring: ListQuery }>('/api/tickets', {
@@ -75,7 +103,7 @@ export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, stor
     const from = q.from ? Date.parse(q.from) : undefined;
     const to = q.to ? Date.parse(q.to) : undefined;
     if (from !== undefined && to !== undefined && from > to) return sendError(reply, 400, 'from: must not be after to');
-    const rows = store.list({
+    const rows = await store.list({
       area: areaPrefix(area),
       status: q.status,
       from,
@@ -84,27 +112,27 @@ export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, stor
       beforeSeq: q.cursor ? seqOfTicketId(q.cursor) ?? undefined : undefined,
       department: p.role === 'handler' ? p.department ?? '-' : undefined,
     });
-    const page = rows.slice(0, q.limit).map((r) => presentTicket(net, r, view(p, r.gridCode)));
+    const page = rows.slice(0, q.limit).map((r) => present(r, p));
     return { items: page, nextCursor: rows.length > q.limit ? page[page.length - 1].id : null };
   });
 
-  const byId = (id: string): TicketRecord | undefined => {
+  const byId = async (id: string): Promise<TicketRecord | undefined> => {
     const seq = seqOfTicketId(id);
     return seq ? store.get(seq) : undefined;
   };
 
   app.get<{ Params: { id: string } }>('/api/tickets/:id', {
-    config: { access: { roles: READERS, area: (req) => byId((req.params as { id: string }).id)?.gridCode } },
+    config: { access: { roles: READERS, area: async (req) => (await byId((req.params as { id: string }).id))?.gridCode } },
     schema: {
       summary: 'One ticket',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^T\\d{10}$' } } },
       response: { 200: ticket, 403: errorSchema, 404: errorSchema },
     },
   }, async (req, reply) => {
-    const r = byId(req.params.id);
+    const r = await byId(req.params.id);
     if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
     const p = req.principal!;
     if (p.role === 'handler' && r.department !== p.department) return sendError(reply, 403, `id: ${req.params.id} is not dispatched to your department`);
-    return presentTicket(net, r, view(p, r.gridCode));
+    return present(r, p);
   });
 };

@@ -1,6 +1,8 @@
 // One storage interface for the product; SQLite (embedded) implements it now, and a
 // PostgreSQL implementation will implement the same when DATABASE_URL is set.
 import type { Status, TicketInput, TicketRecord } from '../domain/ticket.ts';
+import type { LoopState, TimelineEntry } from '../domain/loop.ts';
+import type { Counts, Dimension, KpiDelta } from '../domain/kpi.ts';
 import type { Role } from '../auth/roles.ts';
 
 export interface TicketQuery {
@@ -33,19 +35,65 @@ export interface TicketCounts {
   byChild: Record<string, number>;
 }
 
+/** A report to store, with its first loop state. */
+export interface NewTicket {
+  input: TicketInput;
+  gridCode: string;
+  createdAt: number;
+  state: LoopState;
+  reportedBy: string;
+  reporterRole: string;
+  /** The client's idempotency key: a retry with the same key stores nothing new. */
+  clientId?: string;
+  crs?: string;
+  /** The counters the report adds (server/domain/kpi.ts), in the same transaction. */
+  kpi?: KpiDelta;
+}
+
+/** KPI counters per dimension, key and CST day (server/domain/kpi.ts); days are [from, to). */
+export interface KpiStore {
+  total(dim: Dimension, key: string, fromDay: number, toDay: number): Promise<Counts>;
+  series(dim: Dimension, key: string, fromDay: number, toDay: number): Promise<{ day: number; counts: Counts }[]>;
+  /** Every key of a dimension with its sums; for areas, those under `prefix` of one code length. */
+  byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number }): Promise<{ key: string; counts: Counts }[]>;
+}
+
+export interface TimelineRecord extends TimelineEntry {
+  seq: number;
+}
+
 export interface TicketStore {
-  /** Stores a ticket durably before returning it (an acknowledged write survives a kill). */
-  insert(input: TicketInput, gridCode: string, createdAt: number): TicketRecord;
-  get(seq: number): TicketRecord | undefined;
-  list(q: TicketQuery): TicketRecord[];
+  /** Stores a ticket and its `report` timeline entry durably before answering (an
+   * acknowledged write survives a kill). With a client id already stored by the same
+   * reporter, answers that ticket and `created: false`. `change` is the timeline
+   * sequence of the report: live events carry it, so a wall applies only what is newer
+   * than the counts it read (their watermark). */
+  insert(t: NewTicket): Promise<{ record: TicketRecord; created: boolean; change: number }>;
+  /** The new state and its timeline entry in one transaction, only if the stored version
+   * is still `expectedVersion`; 'conflict' (and nothing changed) otherwise. */
+  transition(seq: number, expectedVersion: number, next: LoopState, entry: TimelineEntry, kpi?: KpiDelta): Promise<{ change: number } | 'conflict'>;
+  /** The last change (timeline sequence) stored: counts read now include every change up to it. */
+  lastChange(): Promise<number>;
+  /** A job's mark (the deadline clock's last instant checked), kept across restarts. */
+  jobMark(name: string): Promise<{ at: number; seq: number } | null>;
+  setJobMark(name: string, mark: { at: number; seq: number }): Promise<void>;
+  /** Lights turning yellow or red after `after` (an instant and a ticket, exclusive) up to
+   * `upTo`, in order: the deadline clock's work, a page at a time. */
+  lightEvents(after: { at: number; seq: number }, upTo: number, limit: number): Promise<{ seq: number; at: number; kind: 'yellow' | 'red' }[]>;
+  /** Open tickets past their deadline at `now` under an area prefix. */
+  overdue(areaPrefix: string, now: number): Promise<number>;
+  timeline(seq: number): Promise<TimelineRecord[]>;
+  get(seq: number): Promise<TicketRecord | undefined>;
+  list(q: TicketQuery): Promise<TicketRecord[]>;
   /** `childLength`: how many code digits name a child area (9 for a district's streets…). */
-  count(q: CountQuery, childLength: number): TicketCounts;
-  total(): number;
+  count(q: CountQuery, childLength: number): Promise<TicketCounts>;
+  total(): Promise<number>;
 }
 
 /** Everything the product stores, in one database (one transaction scope, one lock). */
 export interface Stores {
   tickets: TicketStore;
+  kpi: KpiStore;
   access: AccessStore;
   audit: AuditStore;
   close(): void;

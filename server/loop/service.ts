@@ -1,0 +1,37 @@
+// Acting on a ticket, the same for every caller (the actions route, the deadline clock):
+// decide with the loop (server/domain/loop.ts), store the new state with its timeline
+// entry and KPI counters in one transaction if the ticket has not moved meanwhile, then
+// push it live (without personal data) and mark its areas' figures for the next `stats`.
+import type { AppDeps } from '../routes/deps.ts';
+import type { TicketRecord } from '../domain/ticket.ts';
+import { act, type Action, type Actor, type Context, type Outcome } from '../domain/loop.ts';
+import { kpiDelta } from '../domain/kpi.ts';
+import { CITY_CODE } from '../net/codes.ts';
+import { ticketView } from '../routes/ticket-view.ts';
+
+export type Applied = { ok: true; ticket: TicketRecord; change: number } | { ok: false; status: 400 | 403 | 409; message: string };
+
+export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now' | 'catalogue' | 'departments' | 'clock' | 'statsPush'>) {
+  const { store, live, now, catalogue, departments, clock, statsPush } = deps;
+  const view = ticketView(deps);
+  return {
+    view,
+    async apply(r: TicketRecord, action: Action, actor: Actor): Promise<Applied> {
+      const ctx: Context = {
+        actor, now: now(),
+        item: (code) => catalogue.byCode.get(code),
+        workingMsBetween: clock.workingMsBetween,
+        addWorkingMs: clock.addWorkingMs,
+        department: (code) => departments.byCode.get(code),
+      };
+      const o: Outcome = act(r, action, ctx);
+      if (!o.ok) return o;
+      const stored = await store.transition(r.seq, r.version, o.next, o.entry, kpiDelta(r, o.next, o.entry, CITY_CODE, clock.workingMsBetween));
+      if (stored === 'conflict') return { ok: false, status: 409, message: `version: the ticket changed while ${action.action} was decided; reload it and try again` };
+      const after: TicketRecord = { ...r, ...o.next };
+      live.publishTicket(view(after, 'none'), stored.change);
+      statsPush.touch(after.gridCode);
+      return { ok: true, ticket: after, change: stored.change };
+    },
+  };
+}

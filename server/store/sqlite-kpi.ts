@@ -1,0 +1,56 @@
+// KPI counters (server/domain/kpi.ts) in the embedded store: one row per dimension, key
+// and CST day, added to in the same transaction as the report or transition they count.
+// A period is a primary-key range scan: a year of one key is ≤ 366 rows.
+import type Database from 'better-sqlite3';
+import { COUNTERS, zeroCounts, type Counts, type Dimension, type KpiDelta } from '../domain/kpi.ts';
+import type { KpiStore } from './types.ts';
+
+export const KPI_SCHEMA = `
+CREATE TABLE IF NOT EXISTS kpi (
+  dim TEXT NOT NULL, key TEXT NOT NULL, day INTEGER NOT NULL,
+  ${COUNTERS.map((c) => `${c} INTEGER NOT NULL DEFAULT 0`).join(',\n  ')},
+  PRIMARY KEY (dim, key, day)
+) WITHOUT ROWID;
+`;
+
+const SUMS = COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ');
+
+function toCounts(r: Record<string, number | null> | undefined): Counts {
+  const out = zeroCounts();
+  if (r) for (const c of COUNTERS) out[c] = r[c] ?? 0;
+  return out;
+}
+
+/** Adds a delta's counters to each of its keys' rows (to be called inside a transaction). */
+export function kpiWriter(db: Database.Database): (d: KpiDelta) => void {
+  const upsert = db.prepare(
+    `INSERT INTO kpi (dim, key, day, ${COUNTERS.join(', ')}) VALUES (@dim, @key, @day, ${COUNTERS.map((c) => '@' + c).join(', ')})
+     ON CONFLICT (dim, key, day) DO UPDATE SET ${COUNTERS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+  );
+  return (d) => {
+    const present = Object.values(d.counters).some((v) => v);
+    if (!present) return;
+    const row = { ...zeroCounts(), ...d.counters, day: d.day };
+    for (const k of d.keys) upsert.run({ ...row, dim: k.dim, key: k.key });
+  };
+}
+
+export function sqliteKpiStore(db: Database.Database): KpiStore {
+  const total = db.prepare(`SELECT ${SUMS} FROM kpi WHERE dim = ? AND key = ? AND day >= ? AND day < ?`);
+  const series = db.prepare(`SELECT day, ${SUMS} FROM kpi WHERE dim = ? AND key = ? AND day >= ? AND day < ? GROUP BY day ORDER BY day`);
+  // Keys of one dimension, optionally those under an area prefix at one code length.
+  const ranked = db.prepare(`SELECT key, ${SUMS} FROM kpi WHERE dim = ? AND key >= ? AND key < ? AND length(key) = ? AND day >= ? AND day < ? GROUP BY key`);
+  const rankedAll = db.prepare(`SELECT key, ${SUMS} FROM kpi WHERE dim = ? AND day >= ? AND day < ? GROUP BY key`);
+  return {
+    async total(dim: Dimension, key: string, fromDay: number, toDay: number) {
+      return toCounts(total.get(dim, key, fromDay, toDay) as Record<string, number>);
+    },
+    async series(dim: Dimension, key: string, fromDay: number, toDay: number) {
+      return (series.all(dim, key, fromDay, toDay) as (Record<string, number> & { day: number })[]).map((r) => ({ day: r.day, counts: toCounts(r) }));
+    },
+    async byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number }) {
+      const rows = (under ? ranked.all(dim, under.prefix, under.prefix + ':', under.length, fromDay, toDay) : rankedAll.all(dim, fromDay, toDay)) as (Record<string, number> & { key: string })[];
+      return rows.map((r) => ({ key: r.key, counts: toCounts(r) }));
+    },
+  };
+}

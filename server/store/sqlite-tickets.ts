@@ -1,0 +1,257 @@
+// Tickets and their timelines in the embedded store. A ticket row holds the report and
+// the whole loop state (server/domain/loop.ts), one column per field, so queues and
+// counts are indexed queries. A transition is one transaction: the new state only if the
+// version is still the one the action was decided on, and its timeline entry with it.
+import type Database from 'better-sqlite3';
+import type { TicketInput, TicketRecord } from '../domain/ticket.ts';
+import type { LoopState, TimelineEntry } from '../domain/loop.ts';
+import { reportedState } from '../domain/loop.ts';
+import type { KpiDelta } from '../domain/kpi.ts';
+import { kpiWriter } from './sqlite-kpi.ts';
+import type { CountQuery, NewTicket, TicketCounts, TicketQuery, TicketStore, TimelineRecord } from './types.ts';
+
+export const TICKETS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS tickets (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at  INTEGER NOT NULL,
+  grid_code   TEXT    NOT NULL,
+  status      TEXT    NOT NULL,
+  category    TEXT    NOT NULL,
+  source      TEXT    NOT NULL,
+  lon         REAL    NOT NULL,
+  lat         REAL    NOT NULL,
+  description TEXT    NOT NULL,
+  department  TEXT,
+  reporter_name  TEXT,
+  reporter_phone TEXT
+);
+CREATE TABLE IF NOT EXISTS timeline (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  ticket     INTEGER NOT NULL REFERENCES tickets (seq),
+  at         INTEGER NOT NULL,
+  actor      TEXT    NOT NULL,
+  role       TEXT    NOT NULL,
+  action     TEXT    NOT NULL,
+  from_status TEXT,
+  to_status  TEXT    NOT NULL,
+  note       TEXT,
+  data       TEXT
+);
+CREATE INDEX IF NOT EXISTS timeline_ticket ON timeline (ticket, seq);
+CREATE TABLE IF NOT EXISTS job_marks (name TEXT PRIMARY KEY, at INTEGER NOT NULL, seq INTEGER NOT NULL DEFAULT 0);
+`;
+
+/** Loop fields beyond the spine's columns: [field, column, SQL type]. Added to stores
+ * made before the loop existed, so their tickets stay readable (as `reported`). */
+const LOOP_COLUMNS: [keyof LoopState | 'reportedBy' | 'clientId' | 'crs', string, string][] = [
+  ['version', 'version', 'INTEGER NOT NULL DEFAULT 1'], ['item', 'item', 'TEXT'], ['level', 'level', 'TEXT'], ['platform', 'platform', 'TEXT'],
+  ['tier', 'tier', "TEXT NOT NULL DEFAULT 'community'"], ['registeredAt', 'registered_at', 'INTEGER'], ['step', 'step', 'TEXT'],
+  ['stepStartedAt', 'step_started_at', 'INTEGER'], ['limitMs', 'limit_ms', 'INTEGER'], ['pausedMs', 'paused_ms', 'INTEGER NOT NULL DEFAULT 0'],
+  ['pausedSince', 'paused_since', 'INTEGER'], ['extensionHours', 'extension_hours', 'REAL'], ['reminded', 'reminded', 'INTEGER NOT NULL DEFAULT 0'],
+  ['supervised', 'supervised', 'INTEGER NOT NULL DEFAULT 0'], ['rework', 'rework', 'INTEGER NOT NULL DEFAULT 0'], ['escalated', 'escalated', 'INTEGER NOT NULL DEFAULT 0'],
+  ['reopened', 'reopened', 'INTEGER NOT NULL DEFAULT 0'], ['selfHandled', 'self_handled', 'INTEGER NOT NULL DEFAULT 0'], ['satisfaction', 'satisfaction', 'INTEGER'],
+  ['rejectReason', 'reject_reason', 'TEXT'], ['duplicateOf', 'duplicate_of', 'TEXT'], ['closedAt', 'closed_at', 'INTEGER'], ['onTime', 'on_time', 'INTEGER'],
+  ['reportedBy', 'reported_by', 'TEXT'], ['clientId', 'client_id', 'TEXT'], ['crs', 'crs', 'TEXT'],
+  ['photos', 'photos_before', 'INTEGER NOT NULL DEFAULT 0'], ['photos', 'photos_after', 'INTEGER NOT NULL DEFAULT 0'],
+  ['yellowAt', 'yellow_at', 'INTEGER'], ['deadlineAt', 'deadline_at', 'INTEGER'],
+];
+const BOOLEAN = new Set(['reopened', 'self_handled', 'on_time']);
+
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS tickets_grid_seq ON tickets (grid_code, seq);
+CREATE INDEX IF NOT EXISTS tickets_created ON tickets (created_at, grid_code);
+CREATE INDEX IF NOT EXISTS tickets_status_grid ON tickets (status, grid_code, seq);
+CREATE INDEX IF NOT EXISTS tickets_department_status ON tickets (department, status, seq);
+CREATE INDEX IF NOT EXISTS tickets_yellow_at ON tickets (yellow_at) WHERE yellow_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS tickets_deadline_at ON tickets (deadline_at, grid_code) WHERE deadline_at IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS tickets_client_id ON tickets (reported_by, client_id) WHERE client_id IS NOT NULL;
+`;
+
+export function migrateTickets(db: Database.Database): void {
+  db.exec(TICKETS_SCHEMA);
+  const columns = new Set((db.pragma('table_info(tickets)') as { name: string }[]).map((c) => c.name));
+  // Stores made by the spine lack the columns added since.
+  for (const c of ['department', 'reporter_name', 'reporter_phone']) if (!columns.has(c)) db.exec(`ALTER TABLE tickets ADD COLUMN ${c} TEXT`);
+  for (const [, column, type] of LOOP_COLUMNS) if (!columns.has(column)) db.exec(`ALTER TABLE tickets ADD COLUMN ${column} ${type}`);
+  db.exec(INDEXES);
+}
+
+type Row = Record<string, string | number | null>;
+
+function fromRow(r: Row): TicketRecord {
+  const v = (c: string) => (BOOLEAN.has(c) ? (r[c] === null ? null : r[c] === 1) : r[c]);
+  const loop: Record<string, unknown> = {};
+  for (const [field, column] of LOOP_COLUMNS) if (field !== 'photos') loop[field] = v(column);
+  const base = reportedState(r.grid_code as string, r.created_at as number);
+  return {
+    ...base,
+    ...loop,
+    // The spine's reported tickets have no step: their verification runs from the report.
+    step: (r.step ?? (r.status === 'reported' ? 'verify' : null)) as LoopState['step'],
+    stepStartedAt: (r.step_started_at ?? (r.status === 'reported' ? r.created_at : null)) as number | null,
+    onTime: v('on_time') as boolean | null,
+    photos: { before: r.photos_before as number, after: r.photos_after as number },
+    seq: r.seq as number,
+    createdAt: r.created_at as number,
+    gridCode: r.grid_code as string,
+    status: r.status as TicketRecord['status'],
+    category: r.category as TicketRecord['category'],
+    source: r.source as TicketRecord['source'],
+    lon: r.lon as number,
+    lat: r.lat as number,
+    description: r.description as string,
+    department: r.department as string | null,
+    ...(r.reporter_name !== null && r.reporter_phone !== null ? { reporter: { name: r.reporter_name as string, phone: r.reporter_phone as string } } : {}),
+  } as TicketRecord;
+}
+
+/** The loop's columns and their values for an UPDATE or INSERT. */
+function loopValues(s: LoopState): Record<string, unknown> {
+  const out: Record<string, unknown> = { status: s.status, department: s.department };
+  for (const [field, column] of LOOP_COLUMNS) {
+    if (field === 'photos' || field === 'reportedBy' || field === 'clientId' || field === 'crs') continue;
+    const val = s[field as keyof LoopState];
+    out[column] = typeof val === 'boolean' ? (val ? 1 : 0) : val;
+  }
+  out.photos_before = s.photos.before;
+  out.photos_after = s.photos.after;
+  return out;
+}
+
+/** Codes are digits only, so every code starting with `p` sorts in [p, p + ':'). */
+export function prefixRange(area: string): [string, string] {
+  return [area, area + ':'];
+}
+
+export function sqliteTicketStore(db: Database.Database): TicketStore {
+  const loopCols = Object.keys(loopValues(reportedState('', 0)));
+  const insertStmt = db.prepare(
+    `INSERT INTO tickets (created_at, grid_code, category, source, lon, lat, description, reporter_name, reporter_phone, reported_by, client_id, crs, ${loopCols.join(', ')})
+     VALUES (@createdAt, @gridCode, @category, @source, @lon, @lat, @description, @reporterName, @reporterPhone, @reportedBy, @clientId, @crs, ${loopCols.map((c) => '@' + c).join(', ')})`,
+  );
+  const updateStmt = db.prepare(`UPDATE tickets SET ${loopCols.map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq AND version = @expected`);
+  const timelineStmt = db.prepare(
+    `INSERT INTO timeline (ticket, at, actor, role, action, from_status, to_status, note, data) VALUES (@ticket, @at, @actor, @role, @action, @from, @to, @note, @data)`,
+  );
+  const timelineOf = db.prepare('SELECT * FROM timeline WHERE ticket = ? ORDER BY seq');
+  const getStmt = db.prepare('SELECT * FROM tickets WHERE seq = ?');
+  const byClientId = db.prepare('SELECT * FROM tickets WHERE reported_by = ? AND client_id = ?');
+  const totalStmt = db.prepare('SELECT count(*) AS n FROM tickets').pluck();
+
+  const addKpi = kpiWriter(db);
+  const lightEventsStmt = db.prepare(
+    `SELECT seq, yellow_at AS at, 'yellow' AS kind FROM tickets WHERE yellow_at <= @upTo AND (yellow_at > @at OR (yellow_at = @at AND seq > @seq))
+     UNION ALL
+     SELECT seq, deadline_at AS at, 'red' AS kind FROM tickets WHERE deadline_at <= @upTo AND (deadline_at > @at OR (deadline_at = @at AND seq > @seq))
+     ORDER BY at, seq LIMIT @limit`,
+  );
+  const overdueStmt = db.prepare('SELECT count(*) FROM tickets WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND grid_code >= ? AND grid_code < ?').pluck();
+  const addEntry = (ticket: number, e: TimelineEntry) => Number(timelineStmt.run({ ticket, ...e, data: e.data ? JSON.stringify(e.data) : null }).lastInsertRowid);
+  const lastChangeStmt = db.prepare('SELECT coalesce(max(seq), 0) FROM timeline').pluck();
+  const changeOf = db.prepare('SELECT seq FROM timeline WHERE ticket = ? ORDER BY seq LIMIT 1').pluck();
+  const getMark = db.prepare('SELECT at, seq FROM job_marks WHERE name = ?');
+  const setMark = db.prepare('INSERT INTO job_marks (name, at, seq) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET at = excluded.at, seq = excluded.seq');
+
+  const insertTx = db.transaction((t: NewTicket, entry: TimelineEntry): [number, number] => {
+    const seq = Number(insertStmt.run({
+      createdAt: t.createdAt, gridCode: t.gridCode, category: t.input.category, source: t.input.source, lon: t.input.lon, lat: t.input.lat,
+      description: t.input.description, reporterName: t.input.reporter?.name ?? null, reporterPhone: t.input.reporter?.phone ?? null,
+      reportedBy: t.reportedBy, clientId: t.clientId ?? null, crs: t.crs ?? 'wgs84', ...loopValues(t.state),
+    }).lastInsertRowid);
+    const change = addEntry(seq, entry);
+    if (t.kpi) addKpi(t.kpi);
+    return [seq, change];
+  });
+  const transitionTx = db.transaction((seq: number, expected: number, next: LoopState, entry: TimelineEntry, kpi?: KpiDelta): number | null => {
+    if (updateStmt.run({ ...loopValues(next), seq, expected }).changes !== 1) return null;
+    const change = addEntry(seq, entry);
+    if (kpi) addKpi(kpi);
+    return change;
+  });
+
+  function where(q: CountQuery & { status?: string; beforeSeq?: number; department?: string }) {
+    const clauses: string[] = [];
+    const params: (string | number)[] = [];
+    if (q.area) {
+      const [lo, hi] = prefixRange(q.area);
+      clauses.push('grid_code >= ? AND grid_code < ?');
+      params.push(lo, hi);
+    }
+    if (q.status) (clauses.push('status = ?'), params.push(q.status));
+    if (q.department) (clauses.push('department = ?'), params.push(q.department));
+    if (q.from !== undefined) (clauses.push('created_at >= ?'), params.push(q.from));
+    if (q.to !== undefined) (clauses.push('created_at < ?'), params.push(q.to));
+    if (q.beforeSeq !== undefined) (clauses.push('seq < ?'), params.push(q.beforeSeq));
+    return { sql: clauses.length ? 'WHERE ' + clauses.join(' AND ') : '', params };
+  }
+
+  // Prepared statements are cached per SQL text: the set of filter shapes is small.
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) cache.set(sql, (s = db.prepare(sql)));
+    return s;
+  };
+
+  return {
+    async insert(t: NewTicket) {
+      if (t.clientId) {
+        const known = byClientId.get(t.reportedBy, t.clientId) as Row | undefined;
+        if (known) return { record: fromRow(known), created: false, change: changeOf.get(known.seq) as number };
+      }
+      const entry: TimelineEntry = { at: t.createdAt, actor: t.reportedBy, role: t.reporterRole, action: 'report', from: null, to: 'reported', note: null, data: { source: t.input.source, crs: t.crs ?? 'wgs84' } };
+      const [seq, change] = insertTx(t, entry); // committed when it returns
+      return { record: fromRow(getStmt.get(seq) as Row), created: true, change };
+    },
+    async transition(seq, expectedVersion, next, entry, kpi) {
+      const change = transitionTx(seq, expectedVersion, next, entry, kpi);
+      return change === null ? 'conflict' : { change };
+    },
+    lastChange: async () => lastChangeStmt.get() as number,
+    jobMark: async (name) => (getMark.get(name) as { at: number; seq: number } | undefined) ?? null,
+    async setJobMark(name, mark) {
+      setMark.run(name, mark.at, mark.seq);
+    },
+    async lightEvents(after, upTo, limit) {
+      return lightEventsStmt.all({ ...after, upTo, limit }) as { seq: number; at: number; kind: 'yellow' | 'red' }[];
+    },
+    async overdue(areaPrefix, now) {
+      const [lo, hi] = prefixRange(areaPrefix);
+      return overdueStmt.get(now, lo, hi) as number;
+    },
+    async timeline(seq) {
+      return (timelineOf.all(seq) as Row[]).map((r): TimelineRecord => ({
+        seq: r.seq as number, at: r.at as number, actor: r.actor as string, role: r.role as string, action: r.action as TimelineRecord['action'],
+        from: r.from_status as TimelineRecord['from'], to: r.to_status as TimelineRecord['to'], note: r.note as string | null,
+        data: r.data === null ? null : (JSON.parse(r.data as string) as Record<string, unknown>),
+      }));
+    },
+    async get(seq: number) {
+      const r = getStmt.get(seq) as Row | undefined;
+      return r && fromRow(r);
+    },
+    async list(q: TicketQuery) {
+      const w = where(q);
+      const rows = prepare(`SELECT * FROM tickets ${w.sql} ORDER BY seq DESC LIMIT ?`).all(...w.params, q.limit);
+      return (rows as Row[]).map(fromRow);
+    },
+    async count(q: CountQuery, childLength: number): Promise<TicketCounts> {
+      const w = where(q);
+      const rows = prepare(
+        `SELECT substr(grid_code, 1, ?) AS child, status, category, count(*) AS n FROM tickets ${w.sql}
+         GROUP BY child, status, category`,
+      ).all(childLength, ...w.params) as { child: string; status: string; category: string; n: number }[];
+      const out: TicketCounts = { total: 0, byStatus: {}, byCategory: {}, byChild: {} };
+      for (const r of rows) {
+        out.total += r.n;
+        out.byStatus[r.status] = (out.byStatus[r.status] ?? 0) + r.n;
+        out.byCategory[r.category] = (out.byCategory[r.category] ?? 0) + r.n;
+        out.byChild[r.child] = (out.byChild[r.child] ?? 0) + r.n;
+      }
+      return out;
+    },
+    total: async () => totalStmt.get() as number,
+  };
+}
+
+export type { TicketInput };
