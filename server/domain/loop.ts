@@ -93,7 +93,9 @@ export type Action =
   | { action: 'check'; pass: boolean; note?: string }
   | { action: 'self_handle'; item: string; note: string }
   | { action: 'rate'; satisfaction: number; note?: string }
-  | { action: 'reopen'; note: string };
+  | { action: 'reopen'; note: string }
+  /** A photo uploaded (POST /api/tickets/:id/photos): evidence before or after handling. */
+  | { action: 'attach'; kind: 'before' | 'after'; photo: string; note?: string };
 
 export type ActionName = Action['action'];
 
@@ -148,6 +150,7 @@ export const RULES: Record<ActionName, { from: Status[]; roles: string[]; name: 
   self_handle: { from: ['reported'], roles: ['worker'], name: '自处置' },
   rate: { from: ['closed'], roles: ['dispatcher', 'integration', 'admin'], name: '评价' },
   reopen: { from: ['closed'], roles: ['dispatcher', 'integration', 'admin'], name: '重办' },
+  attach: { from: ['reported', ...OPEN], roles: ['worker', 'handler', 'dispatcher', 'admin'], name: '上传照片' },
 };
 
 const HOUR = 3_600_000;
@@ -296,6 +299,10 @@ export function act(s: LoopState, a: Action, ctx: Context): Outcome {
       if (s.satisfaction !== null) return refuse(409, 'rate: already rated');
       next.satisfaction = a.satisfaction;
       data = { satisfaction: a.satisfaction };
+      break;
+    case 'attach':
+      next.photos[a.kind] = s.photos[a.kind] + 1;
+      data = { kind: a.kind, photo: a.photo };
       break;
     case 'reopen':
       if (s.reopened) return refuse(409, 'reopen: a case is reopened (重办) once only');

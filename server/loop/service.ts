@@ -4,7 +4,8 @@
 // push it live (without personal data) and mark its areas' figures for the next `stats`.
 import type { AppDeps } from '../routes/deps.ts';
 import type { TicketRecord } from '../domain/ticket.ts';
-import { act, type Action, type Actor, type Context, type Outcome } from '../domain/loop.ts';
+import type { TicketInput } from '../domain/ticket.ts';
+import { act, reportedState, reportedTimes, type Action, type Actor, type Context, type Outcome } from '../domain/loop.ts';
 import { kpiDelta } from '../domain/kpi.ts';
 import { CITY_CODE } from '../net/codes.ts';
 import { ticketView } from '../routes/ticket-view.ts';
@@ -16,6 +17,24 @@ export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now'
   const view = ticketView(deps);
   return {
     view,
+    /** Stores a report (its grid already found, its point in WGS-84) with its `report` entry
+     * and counters; pushes it live unless it is a retry of one stored before. */
+    async report(input: TicketInput, gridCode: string, reporter: Pick<Actor, 'kind' | 'id' | 'role'>, o: { clientId?: string; crs?: string } = {}) {
+      const t = now();
+      const state = reportedState(gridCode, t);
+      Object.assign(state, reportedTimes(state, view.verifyLimitMs(input.category), clock.addWorkingMs));
+      const reportedBy = `${reporter.kind}:${reporter.id}`;
+      const entry = { at: t, actor: reportedBy, role: reporter.role, action: 'report' as const, from: null, to: 'reported' as const, note: null, data: null };
+      const stored = await store.insert({
+        input, gridCode, createdAt: t, state, reportedBy, reporterRole: reporter.role, clientId: o.clientId, crs: o.crs,
+        kpi: kpiDelta(null, state, entry, CITY_CODE, clock.workingMsBetween),
+      });
+      if (stored.created) {
+        live.publishTicket(view(stored.record, 'none'), stored.change); // rooms a display can join: no personal data
+        statsPush.touch(gridCode);
+      }
+      return stored;
+    },
     async apply(r: TicketRecord, action: Action, actor: Actor): Promise<Applied> {
       const ctx: Context = {
         actor, now: now(),

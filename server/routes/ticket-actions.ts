@@ -16,7 +16,8 @@ import { errorSchema, ticket } from './schemas.ts';
 
 const ACTORS = ['admin', 'dispatcher', 'handler', 'worker', 'integration'] as const;
 const NOTE = { type: 'string', minLength: 1, maxLength: 1000, 'x-text': true } as const;
-const ACTION_NAMES = Object.keys(RULES) as ActionName[];
+/** Photos arrive by upload (POST /api/tickets/:id/photos), not here. */
+const ACTION_NAMES = (Object.keys(RULES) as ActionName[]).filter((a) => a !== 'attach');
 
 /** Fields each action needs beyond `action` (the rest are optional or refused). */
 const NEEDS: Partial<Record<ActionName, string[]>> = {
@@ -27,6 +28,7 @@ const TAKES: Record<ActionName, string[]> = {
   verify: ['item', 'level', 'note'], reject: ['reason', 'duplicateOf', 'note'], dispatch: ['department', 'platform', 'note'], accept: ['note'],
   return: ['note'], request_extension: ['hours', 'note'], approve_extension: ['note'], deny_extension: ['note'], remind: ['note'],
   supervise: ['note'], escalate: ['note'], feedback: ['note'], check: ['pass', 'note'], self_handle: ['item', 'note'], rate: ['satisfaction', 'note'], reopen: ['note'],
+  attach: [],
 };
 
 export const actionBody = {

@@ -6,11 +6,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppDeps } from './deps.ts';
 import { seqOfTicketId, STATUS_CODES, type Status, type TicketInput, type TicketRecord } from '../domain/ticket.ts';
 import { presentTicket } from '../domain/present.ts';
-import { reportedState, reportedTimes } from '../domain/loop.ts';
-import { kpiDelta } from '../domain/kpi.ts';
-import { CITY_CODE } from '../net/codes.ts';
+import { loopService } from '../loop/service.ts';
 import { toWgs84, type Crs } from '../geo/datum.ts';
-import { ticketView } from './ticket-view.ts';
 import { areaPrefix } from '../net/hierarchy.ts';
 import { READERS, REPORTERS } from '../auth/roles.ts';
 import { sendError } from '../http/errors.ts';
@@ -30,8 +27,9 @@ const IDEMPOTENCY_KEY = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$', d
 type ReportBody = TicketInput & { crs?: Crs; clientId?: string };
 
 export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
-  const { net, store, locator, live, now, rates } = deps;
-  const present = ticketView(deps);
+  const { net, store, locator, rates } = deps;
+  const loop = loopService(deps);
+  const present = loop.view;
   /** The report's point in WGS-84, whatever datum it was sent in. */
   const wgs84 = (b: ReportBody) => toWgs84(b.lon, b.lat, b.crs ?? 'wgs84');
 
@@ -57,20 +55,8 @@ export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       return sendError(reply, 422, `lon/lat: (${input.lon}, ${input.lat}) in ${crs} is outside the city's grids; nothing was stored`);
     }
     const p = req.principal!;
-    const t = now();
-    const state = reportedState(gridCode, t);
-    Object.assign(state, reportedTimes(state, present.verifyLimitMs(input.category), deps.clock.addWorkingMs));
-    const reportedBy = `${p.kind}:${p.id}`;
-    const entry = { at: t, actor: reportedBy, role: p.role, action: 'report' as const, from: null, to: 'reported' as const, note: null, data: null };
-    const { record: r, created, change } = await store.insert({
-      input: { ...input, lon, lat }, gridCode, createdAt: t, state, reportedBy, reporterRole: p.role, clientId: headerKey ?? bodyKey, crs,
-      kpi: kpiDelta(null, state, entry, CITY_CODE, deps.clock.workingMsBetween),
-    });
-    if (created) {
-      live.publishTicket(present(r, 'none'), change); // rooms a display can join: no personal data
-      deps.statsPush.touch(gridCode);
-    }
-    else reply.header('idempotent-replayed', 'true');
+    const { record: r, created } = await loop.report({ ...input, lon, lat }, gridCode, p, { clientId: headerKey ?? bodyKey, crs });
+    if (!created) reply.header('idempotent-replayed', 'true');
     req.audit = { target: presentTicket(net, r).id };
     return reply.code(201).send(present(r, p));
   });
