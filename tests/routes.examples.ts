@@ -63,6 +63,9 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /api/stats/today': (s) => ({ url: `/api/stats/today?area=${area(s)}` }),
     'POST /api/tickets/:id/actions': (s) => ({ method: 'POST', url: `/api/tickets/${ids.ticket[s]}/actions`, payload: { action: 'remind', note: '请尽快核实' } }),
     'GET /api/tickets/:id/timeline': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/timeline` }),
+    'GET /api/queues': (s) => ({ url: `/api/queues?area=${area(s)}` }),
+    'GET /api/queues/:queue': (s) => ({ url: `/api/queues/to_verify?area=${area(s)}&limit=5` }),
+    'POST /api/tickets/bulk-actions': (s) => ({ method: 'POST', url: '/api/tickets/bulk-actions', payload: { ids: [ids.ticket[s]], action: 'remind', note: '请尽快处理' } }),
     'GET /api/kpi': (s) => ({ url: `/api/kpi?area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
     'GET /api/kpi/ranking': (s) => ({ url: `/api/kpi/ranking?by=street&area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
   };

@@ -9,6 +9,10 @@ import { act, reportedState, reportedTimes, type Action, type Actor, type Contex
 import { kpiDelta } from '../domain/kpi.ts';
 import { CITY_CODE } from '../net/codes.ts';
 import { ticketView } from '../routes/ticket-view.ts';
+import { locationOf } from '../net/hierarchy.ts';
+
+/** The names a search finds a ticket's place by: its grid, community, street, district. */
+const placeNames = (net: AppDeps['net'], gridCode: string) => Object.values(locationOf(net, gridCode)).map((a) => a.name).join(' ');
 
 export type Applied = { ok: true; ticket: TicketRecord; change: number } | { ok: false; status: 400 | 403 | 409; message: string };
 
@@ -27,6 +31,7 @@ export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now'
       const entry = { at: t, actor: reportedBy, role: reporter.role, action: 'report' as const, from: null, to: 'reported' as const, note: null, data: null };
       const stored = await store.insert({
         input, gridCode, createdAt: t, state, reportedBy, reporterRole: reporter.role, clientId: o.clientId, crs: o.crs,
+        searchText: placeNames(deps.net, gridCode),
         kpi: kpiDelta(null, state, entry, CITY_CODE, clock.workingMsBetween),
       });
       if (stored.created) {

@@ -54,6 +54,14 @@ export const actionBody = {
 
 type Body = { action: ActionName; version?: number } & Record<string, unknown>;
 
+/** What is wrong with an action's fields (one needed and missing, or one it does not take). */
+export function actionFieldsProblem(b: Body): string | null {
+  const missing = (NEEDS[b.action] ?? []).find((f) => b[f] === undefined);
+  if (missing) return `body/${missing} is required for ${b.action}`;
+  const extra = Object.keys(b).find((f) => f !== 'action' && f !== 'version' && f !== 'ids' && !TAKES[b.action].includes(f));
+  return extra ? `body/${extra} is not taken by ${b.action}` : null;
+}
+
 export const ticketActionRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   const { net, store, rates } = deps;
   const loop = loopService(deps);
@@ -77,10 +85,8 @@ export const ticketActionRoutes: FastifyPluginAsync<AppDeps> = async (app, deps)
     },
   }, async (req, reply) => {
     const b = req.body;
-    const missing = (NEEDS[b.action] ?? []).find((f) => b[f] === undefined);
-    if (missing) return sendError(reply, 400, `body/${missing} is required for ${b.action}`);
-    const extra = Object.keys(b).find((f) => f !== 'action' && f !== 'version' && !TAKES[b.action].includes(f));
-    if (extra) return sendError(reply, 400, `body/${extra} is not taken by ${b.action}`);
+    const problem = actionFieldsProblem(b);
+    if (problem) return sendError(reply, 400, problem);
     const r = await byId(req.params.id);
     if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
     if (b.version !== undefined && b.version !== r.version) return sendError(reply, 409, `version: the ticket is at version ${r.version}, not ${b.version}; reload it`);

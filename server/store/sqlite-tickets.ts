@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS timeline (
   data       TEXT
 );
 CREATE INDEX IF NOT EXISTS timeline_ticket ON timeline (ticket, seq);
+CREATE VIRTUAL TABLE IF NOT EXISTS ticket_text USING fts5 (text, tokenize = 'trigram');
 CREATE TABLE IF NOT EXISTS job_marks (name TEXT PRIMARY KEY, at INTEGER NOT NULL, seq INTEGER NOT NULL DEFAULT 0);
 `;
 
@@ -68,7 +69,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS tickets_client_id ON tickets (reported_by, cli
 `;
 
 export function migrateTickets(db: Database.Database): void {
+  const hadText = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'ticket_text'").get() !== undefined;
   db.exec(TICKETS_SCHEMA);
+  // A store from before search: its tickets are found by their descriptions.
+  if (!hadText) db.exec('INSERT INTO ticket_text (rowid, text) SELECT seq, description FROM tickets');
   const columns = new Set((db.pragma('table_info(tickets)') as { name: string }[]).map((c) => c.name));
   // Stores made by the spine lack the columns added since.
   for (const c of ['department', 'reporter_name', 'reporter_phone']) if (!columns.has(c)) db.exec(`ALTER TABLE tickets ADD COLUMN ${c} TEXT`);
@@ -146,6 +150,7 @@ export function sqliteTicketStore(db: Database.Database): TicketStore {
      ORDER BY at, seq LIMIT @limit`,
   );
   const overdueStmt = db.prepare('SELECT count(*) FROM tickets WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND grid_code >= ? AND grid_code < ?').pluck();
+  const textStmt = db.prepare('INSERT INTO ticket_text (rowid, text) VALUES (?, ?)');
   const addEntry = (ticket: number, e: TimelineEntry) => Number(timelineStmt.run({ ticket, ...e, data: e.data ? JSON.stringify(e.data) : null }).lastInsertRowid);
   const lastChangeStmt = db.prepare('SELECT coalesce(max(seq), 0) FROM timeline').pluck();
   const changeOf = db.prepare('SELECT seq FROM timeline WHERE ticket = ? ORDER BY seq LIMIT 1').pluck();
@@ -160,6 +165,7 @@ export function sqliteTicketStore(db: Database.Database): TicketStore {
     }).lastInsertRowid);
     const change = addEntry(seq, entry);
     if (t.kpi) addKpi(t.kpi);
+    textStmt.run(seq, `${t.input.description} ${t.searchText ?? ''}`);
     return [seq, change];
   });
   const transitionTx = db.transaction((seq: number, expected: number, next: LoopState, entry: TimelineEntry, kpi?: KpiDelta): number | null => {
@@ -169,9 +175,23 @@ export function sqliteTicketStore(db: Database.Database): TicketStore {
     return change;
   });
 
-  function where(q: CountQuery & { status?: string; beforeSeq?: number; department?: string }) {
+  function where(q: CountQuery & Partial<TicketQuery>) {
     const clauses: string[] = [];
     const params: (string | number)[] = [];
+    const now = q.now ?? Date.now();
+    if (q.statuses?.length) (clauses.push(`status IN (${q.statuses.map(() => '?').join(', ')})`), params.push(...q.statuses));
+    if (q.item) (clauses.push('item = ?'), params.push(q.item));
+    if (q.platform) (clauses.push('platform = ?'), params.push(q.platform));
+    if (q.source) (clauses.push('source = ?'), params.push(q.source));
+    if (q.overdue || q.light === 'red') (clauses.push('deadline_at IS NOT NULL AND deadline_at <= ?'), params.push(now));
+    if (q.light === 'yellow') (clauses.push('yellow_at <= ? AND deadline_at > ?'), params.push(now, now));
+    if (q.light === 'green') (clauses.push('yellow_at > ?'), params.push(now));
+    if (q.supervised) clauses.push('supervised > 0');
+    if (q.text) {
+      // Trigram full text needs three characters; shorter text is matched by a scan.
+      if ([...q.text].length >= 3) (clauses.push('seq IN (SELECT rowid FROM ticket_text WHERE ticket_text MATCH ?)'), params.push(`"${q.text.replace(/"/g, '""')}"`));
+      else (clauses.push("seq IN (SELECT rowid FROM ticket_text WHERE text LIKE ? ESCAPE '\\')"), params.push(`%${q.text.replace(/[\\%_]/g, (c) => '\\' + c)}%`));
+    }
     if (q.area) {
       const [lo, hi] = prefixRange(q.area);
       clauses.push('grid_code >= ? AND grid_code < ?');
@@ -251,6 +271,10 @@ export function sqliteTicketStore(db: Database.Database): TicketStore {
       return out;
     },
     total: async () => totalStmt.get() as number,
+    async countWhere(q) {
+      const w = where(q);
+      return prepare(`SELECT count(*) FROM tickets ${w.sql}`).pluck().get(...w.params) as number;
+    },
   };
 }
 

@@ -18,6 +18,20 @@ export interface TicketQuery {
   beforeSeq?: number;
   /** Only tickets dispatched to this department (a handler's view). */
   department?: string;
+  /** Any of these statuses (a queue). */
+  statuses?: Status[];
+  item?: string;
+  platform?: string;
+  source?: string;
+  /** The light at `now` (yellow/red instants are stored). */
+  light?: 'green' | 'yellow' | 'red';
+  /** Past their deadline at `now` (the overdue queue). */
+  overdue?: boolean;
+  /** Given at least one 督办. */
+  supervised?: boolean;
+  now?: number;
+  /** Full text over the description and the place's names (Chinese: trigram, or a scan under 3 characters). */
+  text?: string;
 }
 
 export interface CountQuery {
@@ -46,6 +60,8 @@ export interface NewTicket {
   /** The client's idempotency key: a retry with the same key stores nothing new. */
   clientId?: string;
   crs?: string;
+  /** Text a search finds it by besides its description (the place's names). */
+  searchText?: string;
   /** The counters the report adds (server/domain/kpi.ts), in the same transaction. */
   kpi?: KpiDelta;
 }
@@ -87,6 +103,8 @@ export interface TicketStore {
   list(q: TicketQuery): Promise<TicketRecord[]>;
   /** `childLength`: how many code digits name a child area (9 for a district's streets…). */
   count(q: CountQuery, childLength: number): Promise<TicketCounts>;
+  /** How many tickets a filtered list (without limit and cursor) holds. */
+  countWhere(q: Omit<TicketQuery, 'limit' | 'beforeSeq'>): Promise<number>;
   total(): Promise<number>;
 }
 
