@@ -139,6 +139,14 @@ describe('KPIs kept as tickets move', () => {
       expect(got.satisfaction, key).toBe(want.satisfactionN ? Math.round((want.satisfactionSum / want.satisfactionN) * 100) / 100 : null);
       compared++;
     }
+    // The monthly ranking of districts: every district with tickets, not the city itself,
+    // and their figures add up to the city's.
+    const range = `from=${dateCST(first * 86_400_000)}&to=${dateCST(last * 86_400_000)}`;
+    const ranking = (await t.app.inject({ url: `/api/kpi/ranking?by=district&${range}`, headers: who.admin.headers })).json();
+    expect(ranking.items.map((x: { key: string }) => x.key).sort()).toEqual(['320402', '320481']);
+    const city = (await t.app.inject({ url: `/api/kpi?${range}`, headers: who.admin.headers })).json();
+    expect(ranking.items.reduce((n: number, x: { received: number }) => n + x.received, 0)).toBe(city.received);
+    expect(ranking.items.map((x: { rank: number }) => x.rank)).toEqual([1, 2]);
     const whole = recount(CITY_CODE, null, first, last + 1);
     expect(whole.received).toBe(120);
     expect(whole.closed).toBeGreaterThan(30);

@@ -94,7 +94,7 @@ export const kpiRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, 
       const length = CODE_LENGTH[q.by];
       const prefix = scope === CITY_CODE ? CITY_CODE.slice(0, 4) : scope;
       if (prefix.length >= length) return sendError(reply, 400, `by: ${q.by} is not below the area ${scope}`);
-      rows = await kpi.byKey('area', range.fromDay, range.toDay, { prefix, length });
+      rows = await kpi.byKey('area', range.fromDay, range.toDay, { prefix, length, except: CITY_CODE });
     } else {
       if (req.principal!.scope !== CITY_CODE) return sendError(reply, 403, `by: a ranking of ${q.by} is city-wide; your scope is ${req.principal!.scope}`);
       rows = await kpi.byKey(q.by as Dimension, range.fromDay, range.toDay);

@@ -39,7 +39,7 @@ export function sqliteKpiStore(db: Database.Database): KpiStore {
   const total = db.prepare(`SELECT ${SUMS} FROM kpi WHERE dim = ? AND key = ? AND day >= ? AND day < ?`);
   const series = db.prepare(`SELECT day, ${SUMS} FROM kpi WHERE dim = ? AND key = ? AND day >= ? AND day < ? GROUP BY day ORDER BY day`);
   // Keys of one dimension, optionally those under an area prefix at one code length.
-  const ranked = db.prepare(`SELECT key, ${SUMS} FROM kpi WHERE dim = ? AND key >= ? AND key < ? AND length(key) = ? AND day >= ? AND day < ? GROUP BY key`);
+  const ranked = db.prepare(`SELECT key, ${SUMS} FROM kpi WHERE dim = ? AND key >= ? AND key < ? AND length(key) = ? AND key <> ? AND day >= ? AND day < ? GROUP BY key`);
   const rankedAll = db.prepare(`SELECT key, ${SUMS} FROM kpi WHERE dim = ? AND day >= ? AND day < ? GROUP BY key`);
   return {
     async total(dim: Dimension, key: string, fromDay: number, toDay: number) {
@@ -49,7 +49,7 @@ export function sqliteKpiStore(db: Database.Database): KpiStore {
       return (series.all(dim, key, fromDay, toDay) as (Record<string, number> & { day: number })[]).map((r) => ({ day: r.day, counts: toCounts(r) }));
     },
     async byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number }) {
-      const rows = (under ? ranked.all(dim, under.prefix, under.prefix + ':', under.length, fromDay, toDay) : rankedAll.all(dim, fromDay, toDay)) as (Record<string, number> & { key: string })[];
+      const rows = (under ? ranked.all(dim, under.prefix, under.prefix + ':', under.length, under.except ?? '', fromDay, toDay) : rankedAll.all(dim, fromDay, toDay)) as (Record<string, number> & { key: string })[];
       return rows.map((r) => ({ key: r.key, counts: toCounts(r) }));
     },
   };

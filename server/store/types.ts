@@ -70,8 +70,9 @@ export interface NewTicket {
 export interface KpiStore {
   total(dim: Dimension, key: string, fromDay: number, toDay: number): Promise<Counts>;
   series(dim: Dimension, key: string, fromDay: number, toDay: number): Promise<{ day: number; counts: Counts }[]>;
-  /** Every key of a dimension with its sums; for areas, those under `prefix` of one code length. */
-  byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number }): Promise<{ key: string; counts: Counts }[]>;
+  /** Every key of a dimension with its sums; for areas, those under `prefix` of one code
+   * length, but `except` (the city's code is as long as a district's). */
+  byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number; except?: string }): Promise<{ key: string; counts: Counts }[]>;
 }
 
 export interface TimelineRecord extends TimelineEntry {
@@ -106,6 +107,9 @@ export interface TicketStore {
   /** How many tickets a filtered list (without limit and cursor) holds. */
   countWhere(q: Omit<TicketQuery, 'limit' | 'beforeSeq'>): Promise<number>;
   total(): Promise<number>;
+  /** The tickets (sequences, ascending) with a photo of this content hash attached (an
+   * `attach` entry in their timeline): who may see the photo is who may read one of them. */
+  ticketsWithPhoto(hash: string): Promise<number[]>;
 }
 
 /** Everything the product stores, in one database (one transaction scope, one lock). */

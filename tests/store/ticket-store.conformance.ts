@@ -1,0 +1,131 @@
+// What every TicketStore must do, written once as a function of the store: SQLite runs it
+// now (tests/store.conformance.test.ts), the PostgreSQL store of the scale-out issue will
+// run the same. A store is made fresh for each test by `make`.
+import { describe, expect, it } from 'vitest';
+import type { Stores } from '../../server/store/types.ts';
+import { act, reportedState, type Action, type Actor, type Context, type LoopState } from '../../server/domain/loop.ts';
+import { kpiDelta } from '../../server/domain/kpi.ts';
+import type { TicketInput, TicketRecord } from '../../server/domain/ticket.ts';
+
+const CITY = '320400';
+const G1 = '320402001001001';
+const G2 = '320481100200003';
+const T0 = Date.UTC(2026, 10, 23, 1);
+const H = 3_600_000;
+const input = (description = '井盖缺失'): TicketInput => ({ lon: 119.97, lat: 31.78, category: 'city_appearance', source: 'patrol', description });
+const dispatcher: Actor = { kind: 'account', id: 'd1', role: 'dispatcher', scope: CITY };
+const ctx = (now: number): Context => ({
+  actor: dispatcher, now,
+  item: () => ({ code: 'SR-01-001', department: 'cgj', platform: 'zf', selfHandle: false, limits: { general: { verify: 2, dispatch: 1, accept: 2, handle: 8, check: 4 }, major: { verify: 1, dispatch: 1, accept: 1, handle: 4, check: 2 }, serious: { verify: 1, dispatch: 1, accept: 1, handle: 2, check: 1 } }, evidence: { before: false, after: false } }),
+  workingMsBetween: (a, b) => Math.max(0, b - a),
+  addWorkingMs: (a, ms) => a + ms,
+  department: () => ({ platform: 'zf' }),
+});
+
+export function ticketStoreConformance(name: string, make: () => Promise<{ stores: Stores; close(): Promise<void> }>) {
+  describe(`TicketStore conformance: ${name}`, () => {
+    const withStore = (f: (s: Stores) => Promise<void>) => async () => {
+      const made = await make();
+      try {
+        await f(made.stores);
+      } finally {
+        await made.close();
+      }
+    };
+    async function report(s: Stores, grid = G1, at = T0, extra: { clientId?: string; reportedBy?: string; description?: string } = {}) {
+      const state = reportedState(grid, at);
+      const entry = { at, actor: extra.reportedBy ?? 'account:r1', role: 'dispatcher', action: 'report' as const, from: null, to: 'reported' as const, note: null, data: null };
+      return s.tickets.insert({
+        input: input(extra.description), gridCode: grid, createdAt: at, state, reportedBy: extra.reportedBy ?? 'account:r1', reporterRole: 'dispatcher',
+        clientId: extra.clientId, searchText: '红梅街道', kpi: kpiDelta(null, state, entry, CITY, (a, b) => b - a),
+      });
+    }
+    async function step(s: Stores, r: TicketRecord, a: Action, at: number) {
+      const o = act(r, a, ctx(at));
+      if (!o.ok) throw new Error(o.message);
+      const res = await s.tickets.transition(r.seq, r.version, o.next, o.entry, kpiDelta(r, o.next, o.entry, CITY, (x, y) => y - x));
+      if (res === 'conflict') throw new Error('conflict');
+      return (await s.tickets.get(r.seq))!;
+    }
+
+    it('stores a report with its loop state, and reads it back whole', withStore(async (s) => {
+      const { record, created, change } = await report(s);
+      expect(created).toBe(true);
+      expect(change).toBeGreaterThan(0);
+      const back = await s.tickets.get(record.seq);
+      expect(back).toEqual(record);
+      expect(back).toMatchObject({ status: 'reported', version: 1, gridCode: G1, description: '井盖缺失', tier: 'community', photos: { before: 0, after: 0 } });
+      expect(await s.tickets.total()).toBe(1);
+      expect(await s.tickets.lastChange()).toBe(change);
+    }));
+
+    it('stores a retried report once per reporter and client id', withStore(async (s) => {
+      const a = await report(s, G1, T0, { clientId: 'key-00000001' });
+      const b = await report(s, G1, T0 + 5, { clientId: 'key-00000001' });
+      const c = await report(s, G1, T0 + 9, { clientId: 'key-00000001', reportedBy: 'account:r2' });
+      expect(b).toMatchObject({ created: false, change: a.change });
+      expect(b.record.seq).toBe(a.record.seq);
+      expect(c.created).toBe(true);
+      expect(await s.tickets.total()).toBe(2);
+    }));
+
+    it('moves a ticket only from the version it was decided on, with its timeline entry', withStore(async (s) => {
+      const { record } = await report(s);
+      const o = act(record, { action: 'verify', item: 'SR-01-001', level: 'general' }, ctx(T0 + H));
+      if (!o.ok) throw new Error(o.message);
+      const first = await s.tickets.transition(record.seq, record.version, o.next, o.entry);
+      expect(first).not.toBe('conflict');
+      expect(await s.tickets.transition(record.seq, record.version, o.next, o.entry)).toBe('conflict');
+      const tl = await s.tickets.timeline(record.seq);
+      expect(tl.map((e) => e.action)).toEqual(['report', 'verify']);
+      expect(tl[1]).toMatchObject({ from: 'reported', to: 'registered', actor: 'd1', data: { item: 'SR-01-001' } });
+      expect((await s.tickets.get(record.seq))!.version).toBe(2);
+    }));
+
+    it('lists, filters, counts and searches', withStore(async (s) => {
+      const a = (await report(s, G1, T0, { description: '楼道内电动车充电' })).record;
+      await report(s, G2, T0 + 1);
+      const c = await step(s, (await report(s, G1, T0 + 2)).record, { action: 'verify', item: 'SR-01-001', level: 'general' }, T0 + H);
+      expect((await s.tickets.list({ area: '320402', limit: 10 })).map((r) => r.seq)).toEqual([c.seq, a.seq]);
+      expect((await s.tickets.list({ area: '320402', limit: 1, beforeSeq: c.seq })).map((r) => r.seq)).toEqual([a.seq]);
+      expect((await s.tickets.list({ statuses: ['registered'], limit: 10 })).map((r) => r.seq)).toEqual([c.seq]);
+      expect(await s.tickets.countWhere({ area: '320402', statuses: ['reported'] })).toBe(1);
+      expect((await s.tickets.list({ text: '电动车', limit: 10 })).map((r) => r.seq)).toEqual([a.seq]);
+      expect((await s.tickets.list({ text: '充电', limit: 10 })).map((r) => r.seq)).toEqual([a.seq]);
+      expect(await s.tickets.countWhere({ text: '红梅街道' })).toBe(3);
+      const counts = await s.tickets.count({ area: '320402' }, 9);
+      expect(counts).toMatchObject({ total: 2, byStatus: { reported: 1, registered: 1 }, byChild: { '320402001': 2 } });
+    }));
+
+    it('keeps KPI counters with each change, per area level and department', withStore(async (s) => {
+      const r = (await report(s)).record;
+      await step(s, r, { action: 'verify', item: 'SR-01-001', level: 'general' }, T0 + H);
+      const day = Math.floor((T0 + 8 * H) / 86_400_000);
+      for (const key of [CITY, '320402', '320402001', '320402001001', G1]) {
+        expect(await s.kpi.total('area', key, day, day + 1), key).toMatchObject({ received: 1, registered: 1 });
+      }
+      expect(await s.kpi.total('department', 'cgj', day, day + 1)).toMatchObject({ received: 0, registered: 1 });
+      expect(await s.kpi.total('area', '320481', day, day + 1)).toMatchObject({ received: 0 });
+      expect((await s.kpi.byKey('area', day, day + 1, { prefix: '3204', length: 6, except: CITY })).map((x) => x.key)).toEqual(['320402']);
+      expect((await s.kpi.series('area', CITY, day - 1, day + 2)).map((x) => x.day)).toEqual([day]);
+    }));
+
+    it('finds the lights that change, in order, and what is overdue', withStore(async (s) => {
+      const r = await step(s, (await report(s)).record, { action: 'verify', item: 'SR-01-001', level: 'general' }, T0);
+      // Limit 15 h from T0: yellow at 12 h, red at 15 h (round-the-clock test clock).
+      expect([r.yellowAt, r.deadlineAt]).toEqual([T0 + 12 * H, T0 + 15 * H]);
+      expect(await s.tickets.lightEvents({ at: T0, seq: 0 }, T0 + 20 * H, 10)).toEqual([
+        { seq: r.seq, at: T0 + 12 * H, kind: 'yellow' }, { seq: r.seq, at: T0 + 15 * H, kind: 'red' },
+      ]);
+      expect(await s.tickets.lightEvents({ at: T0 + 12 * H, seq: r.seq }, T0 + 20 * H, 10)).toEqual([{ seq: r.seq, at: T0 + 15 * H, kind: 'red' }]);
+      expect(await s.tickets.overdue('320402', T0 + 14 * H)).toBe(0);
+      expect(await s.tickets.overdue('320402', T0 + 15 * H)).toBe(1);
+      expect(await s.tickets.overdue('320481', T0 + 15 * H)).toBe(0);
+      expect(await s.tickets.jobMark('clock')).toBeNull();
+      await s.tickets.setJobMark('clock', { at: 5, seq: 7 });
+      expect(await s.tickets.jobMark('clock')).toEqual({ at: 5, seq: 7 });
+    }));
+  });
+}
+
+export type { LoopState };
