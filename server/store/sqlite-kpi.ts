@@ -48,7 +48,7 @@ export function sqliteKpiStore(db: Database.Database): KpiStore {
     async series(dim: Dimension, key: string, fromDay: number, toDay: number) {
       return (series.all(dim, key, fromDay, toDay) as (Record<string, number> & { day: number })[]).map((r) => ({ day: r.day, counts: toCounts(r) }));
     },
-    async byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number }) {
+    async byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number; except?: string }) {
       const rows = (under ? ranked.all(dim, under.prefix, under.prefix + ':', under.length, under.except ?? '', fromDay, toDay) : rankedAll.all(dim, fromDay, toDay)) as (Record<string, number> & { key: string })[];
       return rows.map((r) => ({ key: r.key, counts: toCounts(r) }));
     },
