@@ -8,11 +8,13 @@ import { gridOf, report, testApp, theNet, type TestApp } from './helpers.ts';
 import { TEST_PASSWORD } from '../scripts/local-app.ts';
 
 let t: TestApp;
+/** The app's clock: fixed when the file starts, moved on by the tests that need time to pass. */
+let clock = Date.now();
 /** A fresh admin session each time (access tokens here live 1.5 s). */
 const admin = { get headers(): Promise<{ authorization: string }> { return t.as('admin', undefined, { username: 'the-admin' }).then((c) => c.headers); } };
 const sockets: Socket[] = [];
 beforeAll(async () => {
-  t = await testApp({ listen: true, sessions: { accessTtlMs: 1500 } });
+  t = await testApp({ listen: true, sessions: { accessTtlMs: 1500 }, now: () => clock });
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
@@ -69,7 +71,7 @@ describe('sign-in', () => {
   it('expires, refreshes (rotating), and a reused refresh token ends the session', async () => {
     const who = await t.as('dispatcher');
     const tokens = await (await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: who.username, password: TEST_PASSWORD } })).json();
-    await new Promise((r) => setTimeout(r, 2100)); // past the 1.5 s access lifetime
+    clock += 2100; // past the 1.5 s access lifetime, on the app's clock
     const expired = await call('GET', '/api/auth/me', undefined, bearer(tokens.token));
     expect(expired.status).toBe(401);
     expect((await expired.json()).message).toMatch(/expired/);

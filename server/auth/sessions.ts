@@ -34,6 +34,9 @@ export interface Authenticated {
 
 interface Claims {
   sid: string;
+  /** Seconds since the epoch on the app's clock. */
+  iat?: number;
+  exp?: number;
 }
 
 export interface Sessions {
@@ -55,8 +58,11 @@ export interface Sessions {
 
 export function createSessions(app: FastifyInstance, store: AccessStore, now: () => number, o: SessionOptions = DEFAULT_SESSIONS): Sessions {
   async function issue(sid: string, refreshToken: string, refreshExpiresAt: number): Promise<Tokens> {
+    // Issued and expiring on the app's clock (not the machine's): `iat` and `exp` are set
+    // here and checked against `now()` below, so a test's fake clock governs them too.
+    const iat = Math.floor(now() / 1000);
     const exp = now() + o.accessTtlMs;
-    const token = app.jwt.sign({ sid } satisfies Claims, { expiresIn: Math.ceil(o.accessTtlMs / 1000) });
+    const token = app.jwt.sign({ sid, iat, exp: iat + Math.ceil(o.accessTtlMs / 1000) } satisfies Claims);
     return { token, expiresAt: new Date(exp).toISOString(), refreshToken, refreshExpiresAt: new Date(refreshExpiresAt).toISOString(), sid };
   }
 
@@ -78,11 +84,12 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
   async function principalOfToken(token: string): Promise<Authenticated> {
     let claims: Claims;
     try {
-      claims = app.jwt.verify<Claims>(token);
-    } catch (e) {
-      return { principal: null, problem: /expired/i.test(String((e as Error).message)) ? 'token: expired; refresh it (POST /api/auth/refresh) or sign in again' : 'token: not valid' };
+      claims = app.jwt.verify<Claims>(token); // the signature; expiry is judged on the app's clock
+    } catch {
+      return { principal: null, problem: 'token: not valid' };
     }
-    if (typeof claims?.sid !== 'string') return { principal: null, problem: 'token: not valid' };
+    if (typeof claims?.sid !== 'string' || typeof claims.exp !== 'number') return { principal: null, problem: 'token: not valid' };
+    if (claims.exp * 1000 <= now()) return { principal: null, problem: 'token: expired; refresh it (POST /api/auth/refresh) or sign in again' };
     const principal = await principalOfSession(await store.session(claims.sid));
     return principal ? { principal } : { principal: null, problem: 'token: the session has ended; sign in again' };
   }
