@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from './deps.ts';
 
-const started = Date.now();
-
-export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store }) => {
+export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, now }) => {
+  const started = now(); // this app's start, on its clock
   app.get('/api/health', {
     config: { access: { roles: 'public' } },
     schema: {
@@ -22,7 +21,7 @@ export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, stor
     },
   }, async () => ({
     status: 'ok',
-    uptimeS: Math.round((Date.now() - started) / 1000),
+    uptimeS: Math.round((now() - started) / 1000),
     grids: net.features.grid.features.length,
     tickets: await store.total(),
   }));
