@@ -56,7 +56,9 @@ export async function startLocalApp(o: LocalAppOptions = {}): Promise<LocalApp> 
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'one-net-'));
   const stores = openSqliteStores(dir, o.store);
   const now = o.now ?? Date.now;
-  const app = await buildApp({ net, stores, locator: o.locator, clientDir: o.clientDir ?? null, now, limits: o.limits, live: o.live, sessions: o.sessions, lockout: o.lockout, secret: o.secret,
+  const app = await buildApp({ net, stores, photosDir: join(dir, 'photos'), locator: o.locator, clientDir: o.clientDir ?? null, now, limits: o.limits, live: o.live,
+    // A test on a fake clock moves it by hours and days: its tokens last unless it says otherwise.
+    sessions: o.now ? { accessTtlMs: 365 * 86_400_000, refreshTtlMs: 730 * 86_400_000, ...o.sessions } : o.sessions, lockout: o.lockout, secret: o.secret,
     // Tests share two cores with Chromium: a lagging loop there is the machine, not overload.
     maxEventLoopDelayMs: o.maxEventLoopDelayMs ?? 0,
     // Tests tick the deadline clock themselves.

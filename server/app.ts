@@ -49,6 +49,7 @@ import { issuedRoutes } from './routes/issued.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { departmentRoutes } from './routes/departments.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
+import { photoRoutes } from './routes/photos.ts';
 
 export type { AppDeps } from './routes/deps.ts';
 
@@ -81,6 +82,8 @@ export interface AppOptions {
   maxEventLoopDelayMs?: number;
   /** Origins other than the server's own that browsers may call from (CORS and Socket.IO). */
   allowedOrigins?: string[];
+  /** Where uploaded photos are kept (`<DATA_DIR>/photos`); without it uploads are a 503. */
+  photosDir?: string;
 }
 
 export type App = FastifyInstance & { live: Live; sessions: Sessions; accessTable: AccessEntry[]; deadlineClock: DeadlineClock };
@@ -154,6 +157,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     now,
     staticJson: createStaticJsonCache(),
     clock: defaultWorkClock,
+    photosDir: opts.photosDir ?? null,
     statsPush: createStatsPush({ net: opts.net, store: opts.stores.tickets, kpi: opts.stores.kpi, now }, () => live.io, opts.statsIntervalMs),
   };
   app.addHook('onClose', async () => deps.statsPush.stop());
@@ -180,7 +184,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
     },
   });
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, queueRoutes, statsRoutes, kpiRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, kpiRoutes]) {
     await app.register(routes, deps);
   }
   app.get('/api/docs/json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());

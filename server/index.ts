@@ -28,7 +28,7 @@ const store = stores.tickets;
 const admin = await ensureAdmin(stores.access, process.env.ADMIN_PASSWORD, Date.now());
 const demo = config.simulate ? await ensureDemo(stores.access, net, config.dataDir, Date.now()) : null;
 const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const app = await buildApp({ net, stores, secret: sessionSecret(config.dataDir), allowedOrigins, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+const app = await buildApp({ net, stores, photosDir: join(config.dataDir, 'photos'), secret: sessionSecret(config.dataDir), allowedOrigins, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ port: config.port, host: config.host });
 
 const { port, address } = app.server.address() as { port: number; address: string };

@@ -3,12 +3,33 @@
 // Shared by the access matrix and the fuzz tests: a route added without an example here
 // fails both.
 import type { InjectOptions } from 'fastify';
+import sharp from 'sharp';
 import { gridOf, report, theNet, type TestApp } from './helpers.ts';
 
 export const IN = '320402';
 export const OUT = '320481';
 export type Side = 'in' | 'out';
 export type Examples = Record<string, (s: Side) => InjectOptions>;
+
+export type FormPart = { name: string; value: string } | { name: string; filename: string; type?: string; data: Buffer };
+
+/** A multipart/form-data body built by hand, with its content-type header. */
+export function multipartBody(parts: FormPart[], boundary = `----one-net-${Math.random().toString(16).slice(2)}`): { payload: Buffer; headers: Record<string, string> } {
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    const head = 'data' in p
+      ? `Content-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.type ?? 'application/octet-stream'}`
+      : `Content-Disposition: form-data; name="${p.name}"`;
+    chunks.push(Buffer.from(`--${boundary}\r\n${head}\r\n\r\n`), 'data' in p ? p.data : Buffer.from(p.value), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** A tiny real JPEG of one colour. */
+export const tinyJpeg = (r: number, g: number, b: number) => sharp({ create: { width: 16, height: 12, channels: 3, background: { r, g, b } } }).jpeg().toBuffer();
+/** An upload of `jpeg` as a photo of `kind`. */
+export const photoForm = (jpeg: Buffer, kind = 'before') => multipartBody([{ name: 'kind', value: kind }, { name: 'file', filename: 'photo.jpg', type: 'image/jpeg', data: jpeg }]);
 
 /** Creates, as the admin, a record of each kind inside and outside the scope, and returns
  * the examples that name them. */
@@ -25,6 +46,21 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
   const worker = (d: string) => net.workers.get((net.areas.get(gridOf(net, d).code) as { workers: string[] }).workers[0])!.id;
   ids.devices = { in: (await post('/api/devices', { id: 'dev-in', workerId: worker(IN) })).id, out: (await post('/api/devices', { id: 'dev-out', workerId: worker(OUT) })).id };
   ids.worker = { in: worker(IN), out: worker(OUT) };
+  // Photos: inside, on a ticket dispatched to the department the matrix's handlers have
+  // (cgj), so a handler may attach and see it; outside, another photo on another ticket.
+  const item = ((await t.app.inject({ url: '/api/catalogue', headers: admin.headers })).json() as { items: { code: string }[] }).items[0].code;
+  const inPhotoTicket = (await post('/api/tickets', report(inG.label[0], inG.label[1]))).id as string;
+  await post(`/api/tickets/${inPhotoTicket}/actions`, { action: 'verify', item, level: 'general' });
+  await post(`/api/tickets/${inPhotoTicket}/actions`, { action: 'dispatch', department: 'cgj' });
+  ids.photoTicket = { in: inPhotoTicket, out: (await post('/api/tickets', report(outG.label[0], outG.label[1]))).id };
+  const jpeg = { in: await tinyJpeg(200, 40, 40), out: await tinyJpeg(40, 40, 200) };
+  const upload = async (side: Side) => {
+    const form = photoForm(jpeg[side]);
+    const r = await t.app.inject({ method: 'POST', url: `/api/tickets/${ids.photoTicket[side]}/photos`, payload: form.payload, headers: { ...admin.headers, ...form.headers } });
+    if (r.statusCode !== 201) throw new Error(`photo example: ${r.statusCode} ${r.body}`);
+    return (r.json() as { photo: { hash: string } }).photo.hash;
+  };
+  ids.photo = { in: await upload('in'), out: await upload('out') };
   const point = (side: Side) => (side === 'in' ? inG : outG).label;
   const area = (side: Side) => (side === 'in' ? IN : OUT);
   return {
@@ -63,6 +99,12 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /api/stats/today': (s) => ({ url: `/api/stats/today?area=${area(s)}` }),
     'POST /api/tickets/:id/actions': (s) => ({ method: 'POST', url: `/api/tickets/${ids.ticket[s]}/actions`, payload: { action: 'remind', note: '请尽快核实' } }),
     'GET /api/tickets/:id/timeline': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/timeline` }),
+    'POST /api/tickets/:id/photos': (s) => {
+      const form = photoForm(jpeg.in);
+      return { method: 'POST', url: `/api/tickets/${ids.photoTicket[s]}/photos`, payload: form.payload, headers: form.headers };
+    },
+    'GET /api/photos/:hash': (s) => ({ url: `/api/photos/${ids.photo[s]}` }),
+    'GET /api/photos/:hash/thumb': (s) => ({ url: `/api/photos/${ids.photo[s]}/thumb` }),
     'GET /api/queues': (s) => ({ url: `/api/queues?area=${area(s)}` }),
     'GET /api/queues/:queue': (s) => ({ url: `/api/queues/to_verify?area=${area(s)}&limit=5` }),
     'POST /api/tickets/bulk-actions': (s) => ({ method: 'POST', url: '/api/tickets/bulk-actions', payload: { ids: [ids.ticket[s]], action: 'remind', note: '请尽快处理' } }),

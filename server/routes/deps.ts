@@ -34,6 +34,8 @@ export interface AppDeps {
   statsPush: StatsPush;
   /** Working hours on the Chinese calendar: time limits and lights. */
   clock: WorkClock;
+  /** Where photo evidence is kept (`<DATA_DIR>/photos`); null: this app keeps no photos. */
+  photosDir: string | null;
 }
 
 /** Requests per minute: writes per principal, sign-ins per address. */

@@ -8,7 +8,7 @@ import type { LoopState, TimelineEntry } from '../domain/loop.ts';
 import { reportedState } from '../domain/loop.ts';
 import type { KpiDelta } from '../domain/kpi.ts';
 import { kpiWriter } from './sqlite-kpi.ts';
-import type { CountQuery, NewTicket, TicketCounts, TicketQuery, TicketStore, TimelineRecord } from './types.ts';
+import type { CountQuery, NewTicket, TicketCounts, TicketDot, TicketQuery, TicketStore, TimelineRecord } from './types.ts';
 
 export const TICKETS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS tickets (
@@ -66,6 +66,7 @@ CREATE INDEX IF NOT EXISTS tickets_department_status ON tickets (department, sta
 CREATE INDEX IF NOT EXISTS tickets_yellow_at ON tickets (yellow_at) WHERE yellow_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS tickets_deadline_at ON tickets (deadline_at, grid_code) WHERE deadline_at IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS tickets_client_id ON tickets (reported_by, client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS timeline_photo ON timeline (json_extract(data, '$.photo')) WHERE action = 'attach';
 `;
 
 export function migrateTickets(db: Database.Database): void {
@@ -122,6 +123,33 @@ function loopValues(s: LoopState): Record<string, unknown> {
   return out;
 }
 
+// A new ticket's row, its `report` entry, a timeline row and the text a search finds it by:
+// defined once for the live insert below and the bulk writer (sqlite-bulk.ts, the seeded
+// history), so both store a report exactly the same way. Values are positional, in the
+// order of the column lists.
+/** The columns of a new ticket row, in the order of `ticketValues`. */
+export const TICKET_COLUMNS: readonly string[] = [
+  'created_at', 'grid_code', 'category', 'source', 'lon', 'lat', 'description', 'reporter_name', 'reporter_phone', 'reported_by', 'client_id', 'crs',
+  ...Object.keys(loopValues(reportedState('', 0))),
+];
+export function ticketValues(t: NewTicket): unknown[] {
+  return [
+    t.createdAt, t.gridCode, t.input.category, t.input.source, t.input.lon, t.input.lat, t.input.description,
+    t.input.reporter?.name ?? null, t.input.reporter?.phone ?? null, t.reportedBy, t.clientId ?? null, t.crs ?? 'wgs84',
+    ...Object.values(loopValues(t.state)),
+  ];
+}
+/** The columns of a timeline row, in the order of `timelineValues`. */
+export const TIMELINE_COLUMNS: readonly string[] = ['ticket', 'at', 'actor', 'role', 'action', 'from_status', 'to_status', 'note', 'data'];
+export const timelineValues = (ticket: number, e: TimelineEntry): unknown[] =>
+  [ticket, e.at, e.actor, e.role, e.action, e.from, e.to, e.note, e.data ? JSON.stringify(e.data) : null];
+/** The first entry of every timeline: who reported it, by which channel and datum. */
+export const reportEntry = (t: NewTicket): TimelineEntry =>
+  ({ at: t.createdAt, actor: t.reportedBy, role: t.reporterRole, action: 'report', from: null, to: 'reported', note: null, data: { source: t.input.source, crs: t.crs ?? 'wgs84' } });
+/** The `ticket_text` row of a ticket (rowid = its seq): the description and the place's names. */
+export const searchTextOf = (t: NewTicket): string => `${t.input.description} ${t.searchText ?? ''}`;
+export const insertSql = (table: string, columns: readonly string[]): string => `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+
 /** Codes are digits only, so every code starting with `p` sorts in [p, p + ':'). */
 export function prefixRange(area: string): [string, string] {
   return [area, area + ':'];
@@ -129,14 +157,9 @@ export function prefixRange(area: string): [string, string] {
 
 export function sqliteTicketStore(db: Database.Database): TicketStore {
   const loopCols = Object.keys(loopValues(reportedState('', 0)));
-  const insertStmt = db.prepare(
-    `INSERT INTO tickets (created_at, grid_code, category, source, lon, lat, description, reporter_name, reporter_phone, reported_by, client_id, crs, ${loopCols.join(', ')})
-     VALUES (@createdAt, @gridCode, @category, @source, @lon, @lat, @description, @reporterName, @reporterPhone, @reportedBy, @clientId, @crs, ${loopCols.map((c) => '@' + c).join(', ')})`,
-  );
+  const insertStmt = db.prepare(insertSql('tickets', TICKET_COLUMNS));
   const updateStmt = db.prepare(`UPDATE tickets SET ${loopCols.map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq AND version = @expected`);
-  const timelineStmt = db.prepare(
-    `INSERT INTO timeline (ticket, at, actor, role, action, from_status, to_status, note, data) VALUES (@ticket, @at, @actor, @role, @action, @from, @to, @note, @data)`,
-  );
+  const timelineStmt = db.prepare(insertSql('timeline', TIMELINE_COLUMNS));
   const timelineOf = db.prepare('SELECT * FROM timeline WHERE ticket = ? ORDER BY seq');
   const getStmt = db.prepare('SELECT * FROM tickets WHERE seq = ?');
   const byClientId = db.prepare('SELECT * FROM tickets WHERE reported_by = ? AND client_id = ?');
@@ -151,21 +174,19 @@ export function sqliteTicketStore(db: Database.Database): TicketStore {
   );
   const overdueStmt = db.prepare('SELECT count(*) FROM tickets WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND grid_code >= ? AND grid_code < ?').pluck();
   const textStmt = db.prepare('INSERT INTO ticket_text (rowid, text) VALUES (?, ?)');
-  const addEntry = (ticket: number, e: TimelineEntry) => Number(timelineStmt.run({ ticket, ...e, data: e.data ? JSON.stringify(e.data) : null }).lastInsertRowid);
+  const addEntry = (ticket: number, e: TimelineEntry) => Number(timelineStmt.run(timelineValues(ticket, e)).lastInsertRowid);
   const lastChangeStmt = db.prepare('SELECT coalesce(max(seq), 0) FROM timeline').pluck();
   const changeOf = db.prepare('SELECT seq FROM timeline WHERE ticket = ? ORDER BY seq LIMIT 1').pluck();
+  // Served by the partial expression index timeline_photo (the same expression and WHERE).
+  const withPhotoStmt = db.prepare("SELECT DISTINCT ticket FROM timeline WHERE action = 'attach' AND json_extract(data, '$.photo') = ? ORDER BY ticket").pluck();
   const getMark = db.prepare('SELECT at, seq FROM job_marks WHERE name = ?');
   const setMark = db.prepare('INSERT INTO job_marks (name, at, seq) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET at = excluded.at, seq = excluded.seq');
 
   const insertTx = db.transaction((t: NewTicket, entry: TimelineEntry): [number, number] => {
-    const seq = Number(insertStmt.run({
-      createdAt: t.createdAt, gridCode: t.gridCode, category: t.input.category, source: t.input.source, lon: t.input.lon, lat: t.input.lat,
-      description: t.input.description, reporterName: t.input.reporter?.name ?? null, reporterPhone: t.input.reporter?.phone ?? null,
-      reportedBy: t.reportedBy, clientId: t.clientId ?? null, crs: t.crs ?? 'wgs84', ...loopValues(t.state),
-    }).lastInsertRowid);
+    const seq = Number(insertStmt.run(ticketValues(t)).lastInsertRowid);
     const change = addEntry(seq, entry);
     if (t.kpi) addKpi(t.kpi);
-    textStmt.run(seq, `${t.input.description} ${t.searchText ?? ''}`);
+    textStmt.run(seq, searchTextOf(t));
     return [seq, change];
   });
   const transitionTx = db.transaction((seq: number, expected: number, next: LoopState, entry: TimelineEntry, kpi?: KpiDelta): number | null => {
@@ -219,8 +240,7 @@ export function sqliteTicketStore(db: Database.Database): TicketStore {
         const known = byClientId.get(t.reportedBy, t.clientId) as Row | undefined;
         if (known) return { record: fromRow(known), created: false, change: changeOf.get(known.seq) as number };
       }
-      const entry: TimelineEntry = { at: t.createdAt, actor: t.reportedBy, role: t.reporterRole, action: 'report', from: null, to: 'reported', note: null, data: { source: t.input.source, crs: t.crs ?? 'wgs84' } };
-      const [seq, change] = insertTx(t, entry); // committed when it returns
+      const [seq, change] = insertTx(t, reportEntry(t)); // committed when it returns
       return { record: fromRow(getStmt.get(seq) as Row), created: true, change };
     },
     async transition(seq, expectedVersion, next, entry, kpi) {
@@ -255,6 +275,12 @@ export function sqliteTicketStore(db: Database.Database): TicketStore {
       const rows = prepare(`SELECT * FROM tickets ${w.sql} ORDER BY seq DESC LIMIT ?`).all(...w.params, q.limit);
       return (rows as Row[]).map(fromRow);
     },
+    async dots(q: CountQuery) {
+      const w = where(q);
+      // Rows as arrays (no object per row); in tickets_created's order, so no sort.
+      const sql = `SELECT seq, lon, lat, status, category, version, yellow_at, deadline_at, on_time FROM tickets ${w.sql} ORDER BY created_at`;
+      return prepare(sql).raw().all(...w.params) as TicketDot[];
+    },
     async count(q: CountQuery, childLength: number): Promise<TicketCounts> {
       const w = where(q);
       const rows = prepare(
@@ -271,6 +297,7 @@ export function sqliteTicketStore(db: Database.Database): TicketStore {
       return out;
     },
     total: async () => totalStmt.get() as number,
+    ticketsWithPhoto: async (hash) => withPhotoStmt.all(hash) as number[],
     async countWhere(q) {
       const w = where(q);
       return prepare(`SELECT count(*) FROM tickets ${w.sql}`).pluck().get(...w.params) as number;
