@@ -75,6 +75,10 @@ export interface KpiStore {
   byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number; except?: string }): Promise<{ key: string; counts: Counts }[]>;
 }
 
+/** A ticket as a dot on the wall's map (GET /api/tickets/day-dots): the few columns a dot
+ * needs, as a row of values. `onTime` as stored (1, 0, or null before closing). */
+export type TicketDot = [seq: number, lon: number, lat: number, status: Status, category: string, version: number, yellowAt: number | null, deadlineAt: number | null, onTime: 0 | 1 | null];
+
 export interface TimelineRecord extends TimelineEntry {
   seq: number;
 }
@@ -102,6 +106,10 @@ export interface TicketStore {
   timeline(seq: number): Promise<TimelineRecord[]>;
   get(seq: number): Promise<TicketRecord | undefined>;
   list(q: TicketQuery): Promise<TicketRecord[]>;
+  /** The tickets of an area and time span as dots, oldest first: only the columns a dot needs
+   * and no records built, so a whole day is one quick read (86,400 tickets: ~0.15 s here,
+   * where list() takes ~5 s to build their records). */
+  dots(q: CountQuery): Promise<TicketDot[]>;
   /** `childLength`: how many code digits name a child area (9 for a district's streets…). */
   count(q: CountQuery, childLength: number): Promise<TicketCounts>;
   /** How many tickets a filtered list (without limit and cursor) holds. */
