@@ -43,12 +43,14 @@ import { ticketActionRoutes } from './routes/ticket-actions.ts';
 import { kpiRoutes } from './routes/kpi.ts';
 import { queueRoutes } from './routes/queues.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { dayDotsRoutes } from './routes/day-dots.ts';
 import { authRoutes } from './routes/auth.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { issuedRoutes } from './routes/issued.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { departmentRoutes } from './routes/departments.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
+import { isOpen311Path, open311Routes, open311Unrouted } from './routes/open311.ts';
 import { photoRoutes } from './routes/photos.ts';
 
 export type { AppDeps } from './routes/deps.ts';
@@ -174,6 +176,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // The static files' wildcard must not answer for the API (`//api/tickets`, `/API/x`).
   app.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.url === '/*' && isApiPath(req.url)) return sendError(reply, 404, noRoute(req));
+    if (req.routeOptions.url === '/*' && isOpen311Path(req.url)) return open311Unrouted(req, reply); // GeoReport's errors, not the wall
     const badQuery = queryEncodingProblem(req.url);
     if (badQuery) return sendError(reply, 400, badQuery);
   });
@@ -184,7 +187,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
     },
   });
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, kpiRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes]) {
     await app.register(routes, deps);
   }
   app.get('/api/docs/json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());

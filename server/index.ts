@@ -7,7 +7,8 @@ import { openSqliteStores } from './store/sqlite.ts';
 import { ensureAdmin, ensureDemo, sessionSecret, simulatorKey } from './auth/bootstrap.ts';
 import { DataDirInUseError } from './store/errors.ts';
 import { buildApp } from './app.ts';
-import { createSimulator } from './sim/simulator.ts';
+import { simSpeedFromEnv, startCitySimulation } from './sim/city.ts';
+import { ensureSimAccounts } from './sim/accounts.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const config = readConfig();
@@ -27,22 +28,32 @@ const stores = (() => {
 const store = stores.tickets;
 const admin = await ensureAdmin(stores.access, process.env.ADMIN_PASSWORD, Date.now());
 const demo = config.simulate ? await ensureDemo(stores.access, net, config.dataDir, Date.now()) : null;
+const simSpeed = config.simulate ? simSpeedFromEnv() : 0;
+const simAccounts = config.simulate ? await ensureSimAccounts(stores.access, net, Date.now()) : null;
 const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const app = await buildApp({ net, stores, photosDir: join(config.dataDir, 'photos'), secret: sessionSecret(config.dataDir), allowedOrigins, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ port: config.port, host: config.host });
 
 const { port, address } = app.server.address() as { port: number; address: string };
 const url = `http://localhost:${port}`;
-// The simulator is a client like any other: it calls the address the server listens on.
+// The simulator is a client like any other: it calls the address the server listens on,
+// signed in as its own synthetic accounts (sim-…), and works the loop (server/sim/city.ts).
 const self = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
-const sim = config.simulate
-  ? createSimulator({ baseUrl: `http://${self}:${port}`, apiKey: await simulatorKey(stores.access, Date.now()), net, ratePerMinute: config.simRate, seed: config.simSeed, onError: (e) => app.log.warn({ err: e }, 'simulator') })
+const sim = simAccounts
+  ? await startCitySimulation({
+    baseUrl: `http://${self}:${port}`, net, accounts: simAccounts, apiKey: await simulatorKey(stores.access, Date.now()),
+    ratePerMinute: config.simRate, seed: config.simSeed, speed: simSpeed, log: (level, msg, obj) => app.log[level](obj ?? {}, msg),
+  }).catch((e) => {
+    console.error(`  simulator: not started: ${(e as Error).message}`);
+    return null;
+  })
   : null;
 
 console.log(`一张网 One Net — the wall is on ${url}`);
 console.log(`  net: ${net.areas.size} areas, ${net.features.grid.features.length} grids (started in ${Math.round(performance.now() - t0)} ms)`);
 console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${await store.total()} tickets`);
-console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min, seed ${config.simSeed} (SIM_RATE, SIM_SEED; SIMULATE=0 turns it off)` : 'off'}`);
+console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min, speed ${simSpeed}× (a real second is ${simSpeed} simulated seconds of people's work; limits and lights run on the server's clock), seed ${config.simSeed} (SIM_RATE, SIM_SPEED, SIM_SEED; SIMULATE=0 turns it off)` : 'off'}`);
+if (sim && simAccounts) console.log(`  simulator accounts (synthetic, password new each start, in memory only): ${simAccounts.dispatcher}, ${Object.keys(simAccounts.handlers).length} × sim-handler-<department>, ${Object.keys(simAccounts.workers).length} × sim-worker-<district>`);
 console.log(`  API: ${url}/api/docs/json`);
 if (admin.created) console.log(`  admin: created${admin.password ? `, password ${admin.password} (printed once; ADMIN_PASSWORD sets it)` : ' with ADMIN_PASSWORD'}`);
 if (demo) {

@@ -97,6 +97,7 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /api/tickets': (s) => ({ url: `/api/tickets?area=${area(s)}&limit=5` }),
     'GET /api/tickets/:id': (s) => ({ url: `/api/tickets/${ids.ticket[s]}` }),
     'GET /api/stats/today': (s) => ({ url: `/api/stats/today?area=${area(s)}` }),
+    'GET /api/tickets/day-dots': (s) => ({ url: `/api/tickets/day-dots?area=${area(s)}` }),
     'POST /api/tickets/:id/actions': (s) => ({ method: 'POST', url: `/api/tickets/${ids.ticket[s]}/actions`, payload: { action: 'remind', note: '请尽快核实' } }),
     'GET /api/tickets/:id/timeline': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/timeline` }),
     'POST /api/tickets/:id/photos': (s) => {
@@ -110,5 +111,11 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'POST /api/tickets/bulk-actions': (s) => ({ method: 'POST', url: '/api/tickets/bulk-actions', payload: { ids: [ids.ticket[s]], action: 'remind', note: '请尽快处理' } }),
     'GET /api/kpi': (s) => ({ url: `/api/kpi?area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
     'GET /api/kpi/ranking': (s) => ({ url: `/api/kpi/ranking?by=street&area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
+    // Open311 GeoReport v2 (the examples send their caller's credentials; clients send api_key).
+    'GET /open311/v2/services.json': () => ({ url: '/open311/v2/services.json' }),
+    'GET /open311/v2/services/:service_code.json': () => ({ url: '/open311/v2/services/SR-01-001.json' }),
+    'GET /open311/v2/requests.json': () => ({ url: '/open311/v2/requests.json?status=open&service_code=SR-01-001' }),
+    'GET /open311/v2/requests/:service_request_id.json': (s) => ({ url: `/open311/v2/requests/${ids.ticket[s]}.json` }),
+    'POST /open311/v2/requests.json': (s) => ({ method: 'POST', url: '/open311/v2/requests.json', payload: { service_code: 'SR-01-001', lat: point(s)[1], long: point(s)[0], description: '路边垃圾堆放' } }),
   };
 }

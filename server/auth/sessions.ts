@@ -48,6 +48,10 @@ export interface Sessions {
   authenticate(req: FastifyRequest): Promise<Authenticated>;
   /** The principal behind a bare access token (a socket's handshake). */
   principalOfToken(token: string): Promise<Authenticated>;
+  /** The integration behind an API key, wherever it was sent: `authenticate` reads the
+   * `x-api-key` header and the `api_key` query parameter; a route that takes it in its body
+   * (Open311 GeoReport clients post it as a form field) passes it here. */
+  apiKey(key: string): Promise<Authenticated>;
   /** A tracker or phone writing positions as device `id` with `token` (from its server URL,
    * `/osmand?token=…`): its worker's grid is its scope. An unregistered id, a revoked
    * device, or a token that is another device's is refused: no device writes another's track. */
@@ -94,6 +98,12 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
     return principal ? { principal } : { principal: null, problem: 'token: the session has ended; sign in again' };
   }
 
+  async function apiKey(key: string): Promise<Authenticated> {
+    const k = await store.issuedByToken('key', tokenHash(key));
+    if (!k || k.revokedAt !== null) return { principal: null, problem: 'api_key: not valid' };
+    return { principal: { kind: 'key', id: k.id, name: k.name, role: 'integration', scope: k.scope } };
+  }
+
   return {
     async open(kind, principalId) {
       const sid = newId();
@@ -121,11 +131,7 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
     },
     async authenticate(req) {
       const key = req.headers['x-api-key'] ?? (req.query as Record<string, unknown> | undefined)?.api_key;
-      if (typeof key === 'string' && key) {
-        const k = await store.issuedByToken('key', tokenHash(key));
-        if (!k || k.revokedAt !== null) return { principal: null, problem: 'api_key: not valid' };
-        return { principal: { kind: 'key', id: k.id, name: k.name, role: 'integration', scope: k.scope } };
-      }
+      if (typeof key === 'string' && key) return apiKey(key);
       const auth = req.headers.authorization;
       if (auth !== undefined) {
         const m = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -137,6 +143,7 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
       return { principal: null };
     },
     principalOfToken,
+    apiKey,
     async device(id, token) {
       const d = await store.issuedByToken('device', tokenHash(token));
       if (!d || d.revokedAt !== null || d.id !== id) return { principal: null, problem: `token: not the token of device ${id.slice(0, 64)}` };

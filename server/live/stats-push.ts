@@ -1,8 +1,10 @@
 // Today's figures of an area, for the wall's header: by REST (`GET /api/stats/today`) and
 // pushed live as `stats`, one computation for both so they are equal. Each carries a
 // watermark: the last change (timeline sequence) it includes, so a wall applies only live
-// ticket events beyond it. Pushes are coalesced: a change marks its five areas, and once a
-// second each marked area that has a room with sockets in it gets one `stats`.
+// ticket events beyond it; and `serverTime`, the instant (epoch ms) "today" was decided at,
+// so a wall keeps its clock and its day boundary on the server's time, not its own PC's.
+// Pushes are coalesced: a change marks its five areas, and once a second each marked area
+// that has a room with sockets in it gets one `stats`.
 import type { Server } from 'socket.io';
 import type { Net } from '../net/types.ts';
 import type { KpiStore, TicketStore } from '../store/types.ts';
@@ -29,6 +31,7 @@ export async function todayStats({ net, store, kpi, now }: StatsDeps, code: stri
   const c = await store.count({ area: areaPrefix(area.code), from: startOfDayCST(t), department }, childCodeLength(area.code));
   const base = {
     date: dateCST(t),
+    serverTime: t,
     watermark,
     area: { code: area.code, name: area.name, level: area.level },
     reported: c.total,

@@ -27,3 +27,16 @@ export function weightedPicker(weights: ArrayLike<number>, rand: () => number): 
     return lo;
   };
 }
+
+/** A seed for the `n`-th thing drawn under `seed` (a ticket's own decisions), independent of
+ * the order in which other things happen. */
+export function subSeed(seed: number, n: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (n >>> 0), 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A duration between `lo` and `hi` (same unit), log-uniform: short waits are common, long ones rare. */
+export const logUniform = (rand: () => number, lo: number, hi: number) => lo * Math.pow(hi / lo, rand());

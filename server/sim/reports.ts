@@ -27,3 +27,22 @@ export const DESCRIPTIONS: Record<Category, string[]> = {
   environment: ['河道有漂浮垃圾', '餐饮油烟直排扰民', '露天焚烧秸秆'],
   livelihood: ['独居老人需要上门探访', '居民咨询医保办理', '小区电梯故障困人', '路面井盖缺失'],
 };
+
+/** Which catalogue items a report of each category may be registered as: item-code prefixes
+ * (category-subclass-) and the category's catch-all item. The catalogue's own
+ * `spineCategories` (data/catalogue.json) names only the catch-all; this narrows the rest of
+ * its category to the subclasses that fit (tests/sim.test.ts checks the two agree). */
+export const ITEM_PREFIXES: Record<Category, string[]> = {
+  city_appearance: ['SR-01-', 'SR-03-', 'SR-04-', 'SR-99-001'],
+  advertising: ['SR-02-', 'SR-99-002'],
+  construction: ['SG-'],
+  street_order: ['JM-'],
+  emergency: ['YJ-'],
+  dispute: ['PA-01-', 'PA-99-001'],
+  security: ['PA-02-', 'PA-03-', 'PA-99-002'],
+  work_safety: ['AQ-02-', 'AQ-03-', 'AQ-04-', 'AQ-99-001'],
+  fire_safety: ['AQ-01-', 'AQ-99-002'],
+  food_drug: ['SP-'],
+  environment: ['ST-'],
+  livelihood: ['MS-'],
+};

@@ -1,8 +1,11 @@
-// The city simulator: reports tickets through the public HTTP API, like any client.
+// The city simulator's reports: tickets through the public HTTP API, like any client.
 // Where: grids drawn in proportion to their households (dedicated grids count as a
 // unit of 150 households' worth of activity), a uniform point inside the grid.
-// When: a Poisson process at `ratePerMinute`. What: the category and channel mix of
-// sim/reports.ts. Everything it sends is synthetic and reproducible from `seed`.
+// When: a Poisson process at `ratePerMinute` (real minutes, whatever SIM_SPEED). What: the
+// category and channel mix of sim/reports.ts. Everything it sends is synthetic and
+// reproducible from `seed`. Alone it posts with its API key; in the city simulation
+// (server/sim/city.ts) it hands each report to `submit`, which posts it as the reporter
+// whose channel it is and has the loop worked on it.
 import { booleanPointInPolygon } from '@turf/turf';
 import type { Grid, Net } from '../net/types.ts';
 import type { TicketInput } from '../domain/ticket.ts';
@@ -17,14 +20,26 @@ export interface SimulatorOptions {
   ratePerMinute: number;
   seed?: number;
   onError?: (err: unknown) => void;
+  /** Takes each report instead of sending it with the API key (the city simulation). */
+  submit?: (report: Drawn) => void;
+}
+
+/** One report drawn: what is sent, the grid it falls in, and its number in the sequence. */
+export interface Drawn {
+  input: TicketInput;
+  gridCode: string;
+  ordinal: number;
 }
 
 export interface Simulator {
   /** Builds one report (without sending it). */
   next(): TicketInput;
+  /** The same, with its grid and number. */
+  draw(): Drawn;
   /** Sends one report; resolves with the HTTP status. */
   send(): Promise<number>;
   stop(): void;
+  /** Reports sent and accepted, or handed to `submit`. */
   sent(): number;
 }
 
@@ -40,6 +55,7 @@ export function createSimulator(o: SimulatorOptions): Simulator {
   const pickSource = weightedPicker(SOURCE_MIX.map((s) => s[1]), rand);
   let timer: NodeJS.Timeout | undefined;
   let count = 0;
+  let ordinal = 0;
   let stopped = false;
 
   function pointIn(i: number): [number, number] {
@@ -53,12 +69,15 @@ export function createSimulator(o: SimulatorOptions): Simulator {
     return g.label;
   }
 
-  function next(): TicketInput {
-    const [lon, lat] = pointIn(pickGrid());
+  function draw(): Drawn {
+    const i = pickGrid();
+    const [lon, lat] = pointIn(i);
     const category = CATEGORY_MIX[pickCategory()][0];
     const texts = DESCRIPTIONS[category];
-    return { lon, lat, category, source: SOURCE_MIX[pickSource()][0], description: texts[Math.floor(rand() * texts.length)] };
+    const input: TicketInput = { lon, lat, category, source: SOURCE_MIX[pickSource()][0], description: texts[Math.floor(rand() * texts.length)] };
+    return { input, gridCode: grids[i].properties.code, ordinal: ordinal++ };
   }
+  const next = () => draw().input;
 
   async function send(): Promise<number> {
     const res = await fetch(`${o.baseUrl}/api/tickets`, {
@@ -75,7 +94,11 @@ export function createSimulator(o: SimulatorOptions): Simulator {
     if (stopped || o.ratePerMinute <= 0) return;
     const waitMs = (-Math.log(1 - rand()) * 60_000) / o.ratePerMinute;
     timer = setTimeout(() => {
-      send().catch((err) => o.onError?.(err)).finally(schedule);
+      if (o.submit) {
+        count++;
+        o.submit(draw());
+        schedule();
+      } else send().catch((err) => o.onError?.(err)).finally(schedule);
     }, waitMs);
     timer.unref();
   }
@@ -83,6 +106,7 @@ export function createSimulator(o: SimulatorOptions): Simulator {
 
   return {
     next,
+    draw,
     send,
     sent: () => count,
     stop() {

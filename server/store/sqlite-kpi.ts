@@ -13,6 +13,9 @@ CREATE TABLE IF NOT EXISTS kpi (
 ) WITHOUT ROWID;
 `;
 
+/** A kpi row's columns, in order (the bulk writer, sqlite-bulk.ts, inserts rows by them). */
+export const KPI_COLUMNS: readonly string[] = ['dim', 'key', 'day', ...COUNTERS];
+
 const SUMS = COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ');
 
 function toCounts(r: Record<string, number | null> | undefined): Counts {
@@ -24,7 +27,7 @@ function toCounts(r: Record<string, number | null> | undefined): Counts {
 /** Adds a delta's counters to each of its keys' rows (to be called inside a transaction). */
 export function kpiWriter(db: Database.Database): (d: KpiDelta) => void {
   const upsert = db.prepare(
-    `INSERT INTO kpi (dim, key, day, ${COUNTERS.join(', ')}) VALUES (@dim, @key, @day, ${COUNTERS.map((c) => '@' + c).join(', ')})
+    `INSERT INTO kpi (${KPI_COLUMNS.join(', ')}) VALUES (${KPI_COLUMNS.map((c) => '@' + c).join(', ')})
      ON CONFLICT (dim, key, day) DO UPDATE SET ${COUNTERS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
   );
   return (d) => {
