@@ -1,15 +1,25 @@
-import { createRoot } from 'react-dom/client';
-import { Root } from './Root.tsx';
-import { startSession } from './auth/session.ts';
-import { loadMeta, loadScope } from './live/sync.ts';
-import { wallHandle } from './map/testHandle.ts';
+// Two pages from one entry, each its own chunk so neither loads the other's code: the
+// dispatcher console (调度台) under /console, the wall everywhere else.
 import './styles.css';
 
-performance.mark('wall:start');
-wallHandle();
-// Who is signed in first (a display's token, the session cookie, or the sign-in page);
-// the vocabulary and the scope's frame are asked for as soon as someone is.
-void startSession();
-void loadMeta();
-void loadScope();
-createRoot(document.getElementById('root')!).render(<Root />);
+if (/^\/console(\/|$)/.test(window.location.pathname)) {
+  void import('./console/main.tsx');
+} else {
+  performance.mark('wall:start');
+  void (async () => {
+    const [{ createRoot }, { Root }, { startSession }, { loadMeta, loadScope }, { wallHandle }] = await Promise.all([
+      import('react-dom/client'),
+      import('./Root.tsx'),
+      import('./auth/session.ts'),
+      import('./live/sync.ts'),
+      import('./map/testHandle.ts'),
+    ]);
+    wallHandle();
+    // Who is signed in first (a display's token, the session cookie, or the sign-in page);
+    // the vocabulary and the scope's frame are asked for as soon as someone is.
+    void startSession();
+    void loadMeta();
+    void loadScope();
+    createRoot(document.getElementById('root')!).render(<Root />);
+  })();
+}
