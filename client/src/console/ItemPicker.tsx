@@ -8,8 +8,8 @@ const MAX_SHOWN = 60;
 
 /** Working hours from registration to closing for a level (every step after verification). */
 export const caseHours = (item: CatalogueItem, level: string): number => {
-  const l = item.limits[level];
-  return l ? ['dispatch', 'accept', 'handle', 'check'].reduce((sum, s) => sum + (l[s] ?? 0), 0) : 0;
+  const l = item.limits[level as keyof CatalogueItem['limits']];
+  return l ? (['dispatch', 'accept', 'handle', 'check'] as const).reduce((sum, s) => sum + l[s], 0) : 0;
 };
 
 export function ItemPicker({ value, onChange, suggested, onlySelfHandle = false }: {

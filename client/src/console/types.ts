@@ -1,6 +1,7 @@
 // The shapes the console reads (server/routes/queues.ts, ticket-actions.ts, catalogue.ts,
 // departments.ts, kpi.ts; the ticket as server/domain/ticket.ts `Ticket`). The wall's own
-// types (client/src/types.ts) cover only what the wall reads, so the console keeps its own.
+// types (client/src/types.ts) cover only what the wall reads; the ticket and the catalogue
+// item are the server's own types.
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 
 export type Light = 'green' | 'yellow' | 'red';
@@ -11,43 +12,9 @@ export interface AreaRef {
   level?: string;
 }
 
-export interface Ticket {
-  id: string;
-  createdAt: string;
-  lon: number;
-  lat: number;
-  category: string;
-  description?: string;
-  source: string;
-  status: string;
-  version: number;
-  item: string | null;
-  level: string | null;
-  platform: string | null;
-  department: string | null;
-  tier: string;
-  step: string | null;
-  registeredAt: string | null;
-  closedAt: string | null;
-  light: Light | null;
-  deadline: string | null;
-  supervised: number;
-  reminded: number;
-  rework: number;
-  escalated: number;
-  extensionPending: boolean;
-  selfHandled: boolean;
-  onTime: boolean | null;
-  satisfaction: number | null;
-  rejectReason: string | null;
-  duplicateOf: string | null;
-  grid: AreaRef;
-  community: AreaRef;
-  street: AreaRef;
-  district: AreaRef;
-  /** In full or masked by the reader's role. */
-  reporter?: { name: string; phone: string };
-}
+/** The ticket as the server presents it (one definition for both sides). */
+import type { Ticket } from '../../../server/domain/ticket.ts';
+export type { Ticket };
 
 export type QueueCode = 'to_verify' | 'to_dispatch' | 'returned' | 'to_accept' | 'handling' | 'to_check' | 'overdue' | 'supervised';
 
@@ -94,22 +61,10 @@ export interface CodeName {
   name: string;
 }
 
-export type StepLimits = Record<string, number>;
 
-export interface CatalogueItem {
-  code: string;
-  name: string;
-  category: string;
-  department: string;
-  platform: string;
-  reportCondition: string;
-  closeCondition: string;
-  levelRule: string;
-  defaultLevel: string;
-  selfHandle: boolean;
-  limits: Record<string, StepLimits>;
-  evidence: { before: boolean; after: boolean };
-}
+/** A catalogue item as the server serves it (server/domain/catalogue.ts). */
+import type { CatalogueItem } from '../../../server/domain/catalogue.ts';
+export type { CatalogueItem };
 
 export interface Catalogue {
   /** Always true: the catalogue is a reviewed synthetic sample. */
