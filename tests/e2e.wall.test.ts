@@ -3,7 +3,9 @@
 // listed; their session expires (renewed silently) and then ends (the sign-in form comes up
 // over the wall, which keeps its state, and the click that hit the ended session carries on
 // after signing in). A wall display opens by its URL and shows a clicked grid's team with
-// masked phones. Screenshots go to var/e2e/ (docs/ with UPDATE_SCREENSHOTS=1).
+// masked phones. The loop on the wall: open tickets by their light, finished ones muted,
+// the header's figures the server's own. Screenshots go to var/e2e/ (docs/ with
+// UPDATE_SCREENSHOTS=1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -17,18 +19,20 @@ import { gridOf, postJson, report, testApp, theNet, type TestApp } from './helpe
 
 const VIEWPORT = { width: 1920, height: 1080 };
 const UPDATE = process.env.UPDATE_SCREENSHOTS === '1';
-/** docs/e2e-<name>.png for the pictures the docs show (with UPDATE_SCREENSHOTS=1), else var/e2e/. */
-function shot(name: string, forDocs = false): string {
+/** docs/e2e-<name>.png (or the docs file named) for the pictures the docs show (with
+ * UPDATE_SCREENSHOTS=1), else var/e2e/<name>.png. */
+function shot(name: string, forDocs: boolean | string = false): string {
   const dir = UPDATE && forDocs ? join(root, 'docs') : join(root, 'var', 'e2e');
   mkdirSync(dir, { recursive: true });
-  return join(dir, UPDATE && forDocs ? `e2e-${name}.png` : `${name}.png`);
+  return join(dir, UPDATE && forDocs ? (typeof forDocs === 'string' ? forDocs : `e2e-${name}.png`) : `${name}.png`);
 }
 
 // The app's clock and every page's run from 12:00 (CST) of the day the file starts, so the
 // wall's "today" (the server's counts, the browser's list) cannot turn during the file,
 // whenever it runs. Not a fixed date: Chromium judges cookie expiry, and @fastify/jwt token
 // expiry, by the real clock, so the app's clock must stay within hours of it.
-const shift = startOfDayCST(Date.now()) + 12 * 3600_000 - Date.now();
+const NOON_SHIFT = startOfDayCST(Date.now()) + 12 * 3600_000 - Date.now();
+let shift = NOON_SHIFT;
 const now = () => Date.now() + shift;
 
 let t: TestApp;
@@ -77,6 +81,17 @@ async function post(lonLat: [number, number], extra: Record<string, unknown> = {
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string };
 }
+
+/** The header's figures (data-value) that differ from GET /api/stats/today's, read by the same page. */
+const FIGURES = ['reported', 'registered', 'closed', 'closureRate', 'onTimeRate', 'overdueNow', 'supervised'];
+const headerVsStats = (page: Page) => page.evaluate(async (keys) => {
+  const rest = (await (await fetch('/api/stats/today')).json()) as Record<string, unknown>;
+  return keys.flatMap((k) => {
+    const shown = document.querySelector(`[data-testid="today-${k}"]`)?.getAttribute('data-value');
+    const want = rest[k] === null || rest[k] === undefined ? '' : String(rest[k]);
+    return shown === want ? [] : [`${k}: shown ${shown}, server ${want}`];
+  });
+}, FIGURES);
 
 const feedIds = (page: Page) => page.locator('[data-testid="feed-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
 const ticketIds = (page: Page) => page.evaluate(() => (window as any).__wall.ticketIds() as string[]);
@@ -168,7 +183,9 @@ describe('the wall in Chromium', () => {
     const live = await post(g.label, { description: markup });
     await expect.poll(() => feedIds(page), { timeout: 10_000 }).toEqual([live.id, inside.id]);
     expect((await ticketIds(page)).sort()).toEqual([inside.id, live.id].sort());
-    await expect.poll(() => page.locator('[data-testid="today-reported"]').textContent()).toBe('2');
+    // The figures are the server's, pushed (coalesced, at most one a second): not counted here.
+    await expect.poll(() => page.locator('[data-testid="today-reported"]').textContent(), { timeout: 10_000 }).toBe('2');
+    await expect.poll(() => headerVsStats(page), { timeout: 10_000 }).toEqual([]);
     for (const o of outside) expect(await page.locator(`[data-id="${o.id}"]`).count()).toBe(0);
 
     // A grid of the street: its tickets, with the real-name reporter in full (a dispatcher may).
@@ -278,5 +295,94 @@ describe('the wall in Chromium', () => {
     expect(panel).not.toContain('13812345678');
     await page.waitForTimeout(1500);
     await page.screenshot({ path: shot('display') });
+  }, 240_000);
+
+  it('the loop on the wall: open tickets by their light, finished ones muted, the header the server\'s', async () => {
+    const items = ((await (await fetch(`${t.url}/api/catalogue`, { headers: admin.headers })).json()) as { items: { code: string; department: string; selfHandle: boolean; evidence: { before: boolean; after: boolean } }[] }).items;
+    const plain = items.find((i) => !i.selfHandle && !i.evidence.before && !i.evidence.after)!;
+    const dispatcher = await t.as('dispatcher', street.code);
+    const handler = await t.as('handler', '320400', { department: plain.department });
+    const worker = await t.as('worker', g.code, { grids: [g.code] });
+    const act = async (who: Credentials, id: string, body: object) => {
+      const res = await postJson(`${t.url}/api/tickets/${id}/actions`, body, who.headers);
+      expect(res.status, await res.clone().text()).toBe(200);
+    };
+    // Grids across the whole street, so the picture shows it (every few of its base grids).
+    const all = [...net.areas.values()].filter((a): a is Grid => a.level === 'grid' && a.code.startsWith(street.code) && a.code !== g.code && (a as Grid).type === 'base');
+    const grids = all.filter((_, i) => i % Math.max(1, Math.floor(all.length / 14)) === 0);
+    const day0 = startOfDayCST(now());
+    /** Reports in grid `i` of the street at hh:mm today (the app's clock set back for it). */
+    const reportAt = async (hhmm: string, i: number, category = 'fire_safety') => {
+      const [h, m] = hhmm.split(':').map(Number);
+      shift = day0 + (h * 60 + m) * 60_000 - Date.now();
+      const res = await postJson(`${t.url}/api/tickets`, report(grids[i % grids.length].label[0], grids[i % grids.length].label[1], { category }), dispatcher.headers);
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const closeIt = async (id: string) => {
+      await act(dispatcher, id, { action: 'verify', item: plain.code, level: 'general' });
+      await act(dispatcher, id, { action: 'dispatch' });
+      await act(handler, id, { action: 'accept' });
+      await act(handler, id, { action: 'feedback', note: '已清理完毕' });
+      await act(worker, id, { action: 'check', pass: true, note: '现场核查通过' });
+    };
+    // The worker checks on site in their own grid (grid 0 is g).
+    grids.unshift(g);
+    // Finished and in-hand ones first, then today's open reports in time order (the feed's top).
+    const closed = await reportAt('09:30', 0, 'environment');
+    await closeIt(closed);
+    await closeIt(await reportAt('09:40', 0, 'city_appearance'));
+    const rejected = await reportAt('09:50', 9, 'street_order');
+    await act(dispatcher, rejected, { action: 'reject', reason: 'invalid', note: '经核实不属实' });
+    const handling = await reportAt('10:05', 8, 'livelihood');
+    await act(dispatcher, handling, { action: 'verify', item: plain.code, level: 'general' });
+    await act(dispatcher, handling, { action: 'dispatch' });
+    await act(handler, handling, { action: 'accept' });
+    const dispatched = await reportAt('10:10', 7, 'city_appearance');
+    await act(dispatcher, dispatched, { action: 'verify', item: plain.code, level: 'general' });
+    await act(dispatcher, dispatched, { action: 'dispatch' });
+    // Office hours 09:00–12:00, 13:30–18:00; a fire-safety report is to be verified within one
+    // working hour. At noon (the lunch break: no working time passes while the test runs):
+    const red = await reportAt('10:20', 1); // 1 h 40 min: overdue
+    await reportAt('10:45', 2, 'security'); // 1 h 15 min: overdue
+    const yellow = await reportAt('11:08', 3); // 52 min: past 80 %
+    await reportAt('11:10', 4, 'work_safety'); // 50 min
+    await reportAt('11:35', 6, 'dispute');
+    const green = await reportAt('11:40', 5); // 20 min
+    await reportAt('11:50', 10, 'food_drug');
+    shift = NOON_SHIFT;
+
+    const res = await postJson(`${t.url}/api/displays`, { name: `${street.name}大屏`, scope: street.code }, admin.headers);
+    const display = (await res.json()) as { url: string };
+    const page = await newPage();
+    await page.goto(t.url + display.url);
+    await waitForWall(page);
+    const item = (id: string) => page.locator(`[data-testid="feed-item"][data-id="${id}"]`);
+    const seen = async (id: string) => [await item(id).getAttribute('data-status'), await item(id).getAttribute('data-light')];
+    expect(await seen(red)).toEqual(['reported', 'red']);
+    expect(await seen(yellow)).toEqual(['reported', 'yellow']);
+    expect(await seen(green)).toEqual(['reported', 'green']);
+    expect(await seen(dispatched)).toEqual(['dispatched', 'green']);
+    expect(await seen(handling)).toEqual(['handling', 'green']);
+    expect(await seen(rejected)).toEqual(['rejected', '']);
+    expect(await seen(closed)).toEqual(['closed', 'green']);
+    expect(await item(red).textContent()).toContain('超期');
+    expect(await item(yellow).textContent()).toContain('预警');
+    expect(await item(rejected).textContent()).toContain('不予立案');
+    expect(await page.locator('[data-testid="legend"]').textContent()).toBe('在办正常预警超期已结案不予立案');
+    expect(await ticketIds(page)).toEqual(expect.arrayContaining([red, yellow, green, dispatched, handling, rejected, closed]));
+    // The header: the server's figures, 超期 among them.
+    await expect.poll(() => headerVsStats(page), { timeout: 10_000 }).toEqual([]);
+    expect(Number(await page.locator('[data-testid="today-overdueNow"]').getAttribute('data-value'))).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('[data-testid="today-closed"]').getAttribute('data-value')).toBe('2');
+    // A step taken while the wall looks: the ticket moves on in the feed, and the figures follow.
+    await act(dispatcher, yellow, { action: 'verify', item: plain.code, level: 'general' });
+    await expect.poll(() => seen(yellow), { timeout: 10_000 }).toEqual(['registered', 'green']);
+    await expect.poll(() => headerVsStats(page), { timeout: 10_000 }).toEqual([]);
+    // The header clock is the server's (the page's own clock was set to the same instant here).
+    const clockMs = Number(await page.locator('[data-testid="clock"]').getAttribute('data-server-time'));
+    expect(Math.abs(clockMs - now())).toBeLessThan(5000);
+    await page.waitForTimeout(1200);
+    await page.screenshot({ path: shot('wall-loop', 'wall-loop.png') });
   }, 240_000);
 });

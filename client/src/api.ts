@@ -1,8 +1,9 @@
 // Fetch helpers: one function per endpoint of docs/API.md, typed, no caching. Every
 // request goes through the session (auth/session.ts), which renews it on a 401.
 import { apiFetch } from './auth/session.ts';
-import type { Area, GridGeometry, Label, Level, Located, Meta, Ticket, TicketPage, TodayStats } from './types.ts';
-import { startOfDayCST } from '../../server/domain/day.ts';
+import { decodeDayDots, type DayDots } from './live/dayDots.ts';
+import { noteServerTime } from './live/serverClock.ts';
+import type { Area, GridGeometry, Label, Level, Located, Meta, TicketPage, TodayStats } from './types.ts';
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -31,35 +32,31 @@ const qs = (params: Record<string, string | number | undefined>): string =>
 
 export const fetchMeta = (): Promise<Meta> => getJson('/api/meta');
 
-export const fetchStatsToday = (area: string): Promise<TodayStats> => getJson(`/api/stats/today?${qs({ area })}`);
+/** Today's figures; the server's clock in them sets the wall's (live/serverClock.ts). */
+export async function fetchStatsToday(area: string): Promise<TodayStats> {
+  const sentAt = performance.now();
+  const stats = await getJson<TodayStats>(`/api/stats/today?${qs({ area })}`);
+  noteServerTime(stats.serverTime, sentAt);
+  return stats;
+}
 
 export const fetchTicketPage = (
   params: { area: string; from?: string; to?: string; status?: string; limit?: number; cursor?: string },
   signal?: AbortSignal,
 ): Promise<TicketPage> => getJson(`/api/tickets?${qs(params)}`, signal);
 
-/** Every ticket since `from`, newest first, following the cursor up to `max`. */
-export async function fetchTicketsSince(area: string, from: string, max = 20_000): Promise<Ticket[]> {
-  const out: Ticket[] = [];
-  let cursor: string | undefined;
-  let limit = 1000;
-  while (out.length < max) {
-    let page: TicketPage;
-    try {
-      page = await fetchTicketPage({ area, from, limit, cursor });
-    } catch (e) {
-      // A server with a smaller page cap answers 400: ask for less rather than show nothing.
-      if (e instanceof HttpError && e.status === 400 && limit > 100) {
-        limit = 100;
-        continue;
-      }
-      throw e;
-    }
-    out.push(...page.items);
-    if (!page.nextCursor || page.items.length === 0) break;
-    cursor = page.nextCursor;
-  }
-  return out;
+/** A day's tickets of an area as dots (the server's today without `date`), decoded, with
+ * what the transfer cost (for the test handle). */
+export async function fetchDayDots(area: string, date?: string): Promise<{ dots: DayDots; bytes: number; fetchMs: number; decodeMs: number }> {
+  const path = `/api/tickets/day-dots?${qs({ area, date })}`;
+  const sentAt = performance.now();
+  const res = await apiFetch(path, { headers: { accept: 'application/octet-stream' } });
+  if (!res.ok) throw new HttpError(res.status, `${path}: ${res.status} ${res.statusText}`);
+  const buf = await res.arrayBuffer();
+  const t1 = performance.now();
+  // Its serverTime is not taken for the clock: a big answer's round trip says little of when it was read.
+  const dots = decodeDayDots(buf);
+  return { dots, bytes: buf.byteLength, fetchMs: t1 - sentAt, decodeMs: performance.now() - t1 };
 }
 
 export const fetchArea = (code: string): Promise<Area> => getJson(`/api/areas/${encodeURIComponent(code)}`);
@@ -76,9 +73,4 @@ export async function locate(lon: number, lat: number): Promise<Located | null> 
     if (e instanceof HttpError && e.status === 404) return null;
     throw e;
   }
-}
-
-/** Start of today in Changzhou (the CST day the server counts by), as an ISO instant. */
-export function startOfTodayIso(now = Date.now()): string {
-  return new Date(startOfDayCST(now)).toISOString();
 }

@@ -46,11 +46,14 @@ export interface WallState {
   meta: Meta | null;
   names: Names;
   connection: Connection;
+  /** The CST day the wall shows, as the server told it: its date and first instant. */
+  day: { date: string; start: number } | null;
+  /** Today's figures: only ever from the server (GET /api/stats/today, the `stats` push). */
   stats: TodayStats | null;
-  /** Mutable typed arrays; `ticketsVersion` changes whenever they do. */
+  /** The day's tickets on the map. Mutable typed arrays; `ticketsVersion` changes whenever they do. */
   tickets: TicketBuffer;
   ticketsVersion: number;
-  /** Newest first, capped. */
+  /** The day's latest tickets, newest first, capped; each in its latest state. */
   feed: Ticket[];
   pulses: Pulse[];
   selection: Selection | null;
@@ -67,6 +70,7 @@ let state: WallState = {
   meta: null,
   names: emptyNames(),
   connection: 'connecting',
+  day: null,
   stats: null,
   tickets: new TicketBuffer(),
   ticketsVersion: 0,

@@ -41,6 +41,8 @@ export interface Reporter {
   phone: string;
 }
 
+export type Light = 'green' | 'yellow' | 'red';
+
 export interface Ticket {
   id: string;
   createdAt: string;
@@ -49,7 +51,15 @@ export interface Ticket {
   category: string;
   description?: string;
   source: string;
+  /** A state of the loop (reported … closed, rejected, returned); names in Meta.statuses. */
   status: string;
+  /** Bumped by every step: of two states of a ticket, the higher version is the later. */
+  version: number;
+  /** On the working-day clock; null when no limit runs (rejected). */
+  light: Light | null;
+  deadline?: string | null;
+  /** 督办 given. */
+  supervised?: number;
   grid: { code: string; name: string };
   community?: { code: string; name: string };
   street?: { code: string; name: string };
@@ -58,18 +68,40 @@ export interface Ticket {
   reporter?: Reporter;
 }
 
+/** A `ticket` event: the ticket's new state, and `change`, the sequence of the change it
+ * announces (none when only its light turned with time). */
+export interface LiveTicket extends Ticket {
+  change?: number;
+}
+
 export interface TicketPage {
   items: Ticket[];
   nextCursor: string | null;
 }
 
+/** Today's figures (GET /api/stats/today and the `stats` push: the same object). */
 export interface TodayStats {
+  /** The server's CST date they are of. */
   date: string;
+  /** The server's clock when they were read (epoch ms). */
+  serverTime: number;
+  /** The last change they include. */
+  watermark: number;
   area: { code: string; name: string; level: string };
   reported: number;
   byStatus: Record<string, number>;
   byCategory: Record<string, number>;
   byChild: { code: string; name: string; reported: number }[];
+  // Not in a handler's view (theirs is their department's tickets only).
+  registered?: number;
+  closed?: number;
+  /** closed / registered; null when nothing is registered. */
+  closureRate?: number | null;
+  /** closed on time / closed; null when nothing is closed. */
+  onTimeRate?: number | null;
+  supervised?: number;
+  /** Open tickets past their deadline now (any day's). */
+  overdueNow?: number;
 }
 
 export interface CodeName {

@@ -1,44 +1,74 @@
 // The ONE socket → store bridge. Everything live on the wall enters here.
 import { io, type Socket } from 'socket.io-client';
-import { startOfTodayIso } from '../api.ts';
 import { renew, wallArea } from '../auth/session.ts';
 import { STATS_REFRESH_MS } from '../config.ts';
 import { getState, setState } from '../store.ts';
-import type { Ticket } from '../types.ts';
+import type { LiveTicket, TodayStats } from '../types.ts';
 import { measureUpdate } from './metrics.ts';
+import { serverClockKnown, serverDayStart, serverNow, noteServerTime } from './serverClock.ts';
 import { refreshStats, resyncToday } from './sync.ts';
-import { applyTicket } from './tickets.ts';
+import { applyTicket, showStats } from './tickets.ts';
+
+const DAY_MS = 86_400_000;
+/** Events kept while no day is loaded yet (the first load failing for a while). */
+const QUEUE_MAX = 20_000;
 
 export function startLive(onSynced?: () => void): () => void {
   // The handshake is authenticated by the session cookie; the area is the account's scope.
   const socket: Socket = io({ query: { area: wallArea() } });
   let refused = 0;
   let stopped = false;
-  let todayStart = Date.parse(startOfTodayIso());
   let syncing: Promise<void> | null = null;
-  // Tickets that arrive while a re-sync is in flight are applied after it (by id, so no double count).
-  let queue: Ticket[] = [];
+  // Tickets that arrive while a re-sync is in flight are applied after it; the dots'
+  // watermark and the versions drop those the new snapshot already holds.
+  let queue: LiveTicket[] = [];
+  let midnight: ReturnType<typeof setTimeout> | undefined;
+
+  const day = () => getState().day;
+  /** Whether the server's day has moved past the one shown (its clock, or a ticket of a later day). */
+  const dayTurned = (createdAt?: number): boolean => {
+    const d = day();
+    if (!d) return false;
+    if (createdAt !== undefined && createdAt >= d.start + DAY_MS) return true;
+    return serverClockKnown() && serverDayStart() !== d.start;
+  };
+
+  const drain = (): void => {
+    const pending = queue;
+    queue = [];
+    const d = day();
+    if (d) for (const t of pending) applyTicket(t, d);
+    else queue = pending; // no day yet: keep them for the next load
+  };
+
+  // Re-sync a little after the server's midnight, in case no ticket or figure says so first.
+  // (The timer only schedules; whether the day has turned is asked of the server's clock.)
+  const armMidnight = (): void => {
+    clearTimeout(midnight);
+    const d = day();
+    if (!d || stopped) return;
+    const wait = Math.max(1000, d.start + DAY_MS - serverNow() + 1500 + Math.random() * 3000);
+    midnight = setTimeout(() => {
+      if (dayTurned()) void resync();
+      else armMidnight();
+    }, Math.min(wait, 3_600_000));
+  };
 
   const resync = (): Promise<void> => {
     if (syncing) return syncing;
-    queue = [];
-    todayStart = Date.parse(startOfTodayIso());
     syncing = resyncToday()
       .then(() => {
-        const pending = queue;
-        queue = [];
         syncing = null;
-        for (const t of pending) applyTicket(t, todayStart);
+        drain();
+        armMidnight();
         onSynced?.();
       })
       .catch((e: unknown) => {
-        // Keep the live part flowing while the server cannot give us the list; try again soon.
+        // Keep the live part flowing while the server cannot give us the day; try again soon.
         console.warn('resync failed', e);
-        const pending = queue;
-        queue = [];
         syncing = null;
-        for (const t of pending) applyTicket(t, todayStart);
-        setTimeout(() => void resync(), 5000);
+        drain();
+        setTimeout(() => stopped || void resync(), 5000);
       });
     return syncing;
   };
@@ -47,7 +77,7 @@ export function startLive(onSynced?: () => void): () => void {
     refused = 0;
     setState({ connection: 'online' });
     // A recovered session (a short blip) gets what it missed from Socket.IO itself.
-    if (!socket.recovered) void resync();
+    if (!socket.recovered || !day()) void resync();
   });
   socket.on('disconnect', (reason) => {
     setState({ connection: 'reconnecting' });
@@ -74,21 +104,37 @@ export function startLive(onSynced?: () => void): () => void {
     }
   });
 
-  socket.on('ticket', (t: Ticket) => {
-    // The first ticket of a new CST day: start the day afresh (list and counts).
-    if (!syncing && Date.parse(startOfTodayIso()) !== todayStart) void resync();
-    if (syncing) {
-      queue.push(t);
+  socket.on('ticket', (t: LiveTicket) => {
+    // A ticket of the server's next day: start that day afresh (its dots, feed and figures).
+    if (!syncing && dayTurned(Date.parse(t.createdAt))) void resync();
+    const d = day();
+    if (syncing || !d) {
+      if (queue.length < QUEUE_MAX) queue.push(t);
       return;
     }
-    measureUpdate(() => applyTicket(t, todayStart));
+    measureUpdate(() => applyTicket(t, d));
+  });
+
+  // Today's figures, pushed (coalesced, at most one a second) after changes in our area.
+  socket.on('stats', (st: TodayStats) => {
+    noteServerTime(st.serverTime);
+    const d = day();
+    if (d && st.date !== d.date) {
+      if (st.date > d.date && !syncing) void resync();
+      return;
+    }
+    showStats(st);
   });
 
   const timer = setInterval(() => {
     if (syncing || !socket.connected) return;
+    if (dayTurned()) {
+      void resync();
+      return;
+    }
     refreshStats()
       .then((sameDay) => {
-        if (!sameDay || Date.parse(startOfTodayIso()) !== todayStart) void resync();
+        if (!sameDay || dayTurned()) void resync();
       })
       .catch((e: unknown) => console.warn('stats refresh', e));
   }, STATS_REFRESH_MS);
@@ -96,6 +142,7 @@ export function startLive(onSynced?: () => void): () => void {
   return () => {
     stopped = true;
     clearInterval(timer);
+    clearTimeout(midnight);
     socket.close();
   };
 }

@@ -1,9 +1,11 @@
-// Loads what the wall shows from the server: once at start, again after every
-// reconnect (missed events), and when the day rolls over.
-import { fetchArea, fetchLabels, fetchMeta, fetchStatsToday, fetchTicketsSince, startOfTodayIso } from '../api.ts';
+// Loads what the wall shows from the server: once at start, again after every reconnect
+// that Socket.IO could not recover (missed events), and when the server's day turns.
+import { fetchArea, fetchDayDots, fetchLabels, fetchMeta, fetchStatsToday, fetchTicketPage } from '../api.ts';
 import { signedIn, wallArea } from '../auth/session.ts';
+import { FEED_CAP } from '../config.ts';
+import { wallHandle } from '../map/testHandle.ts';
 import { getState, namesFromMeta, setState, type LabelLevel } from '../store.ts';
-import { replaceTickets } from './tickets.ts';
+import { replaceDay, showStats } from './tickets.ts';
 
 export async function loadMeta(): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -33,20 +35,29 @@ export async function loadScope(): Promise<void> {
   }
 }
 
-/** Fetches today's tickets and counts and replaces what the store has. */
-export async function resyncToday(): Promise<void> {
-  const from = startOfTodayIso();
+/** The server's today afresh: its figures, every one of its tickets as a dot (no cap), and
+ * the latest few in full for the feed. "Today" is the server's: the dots come for its date.
+ * Answers that straddle its midnight (figures of one day, dots of another) are asked again. */
+export async function resyncToday(): Promise<{ date: string; start: number }> {
   const area = wallArea();
-  const [items, stats] = await Promise.all([fetchTicketsSince(area, from), fetchStatsToday(area)]);
-  replaceTickets(items, stats);
+  for (let attempt = 0; ; attempt++) {
+    const [stats, got, page] = await Promise.all([fetchStatsToday(area), fetchDayDots(area), fetchTicketPage({ area, limit: FEED_CAP })]);
+    if (stats.date !== got.dots.date && attempt < 2) continue;
+    const t0 = performance.now();
+    replaceDay(got.dots, page.items, stats);
+    const applyMs = performance.now() - t0;
+    wallHandle().dayDots = { count: got.dots.count, bytes: got.bytes, fetchMs: got.fetchMs, decodeMs: got.decodeMs, applyMs };
+    return getState().day!;
+  }
 }
 
-/** The periodic re-read of the counts; a new date means a new day: reload everything. */
+/** The periodic re-read of the figures (a safety net under the pushes). False when they are of
+ * another day than the one shown: the caller re-syncs. */
 export async function refreshStats(): Promise<boolean> {
   const stats = await fetchStatsToday(wallArea());
-  const current = getState().stats;
-  if (current && current.date !== stats.date) return false;
-  setState({ stats });
+  const day = getState().day;
+  if (day && day.date !== stats.date) return false;
+  showStats(stats);
   return true;
 }
 

@@ -1,68 +1,188 @@
-// Today's tickets as typed arrays, the shape deck.gl draws without touching each object.
-// One slot per ticket id; a ticket's later states overwrite its slot (colour), never append.
-import type { Ticket } from '../types.ts';
+// The day's tickets as typed arrays, the shape deck.gl draws without touching each object.
+// One slot per ticket (by its sequence); a ticket's later states overwrite its slot, never
+// append. Loaded whole from the day's dots (GET /api/tickets/day-dots), then kept by live
+// events. Three colour arrays, so the map draws finished tickets muted underneath and open
+// ones (by light, outlined) on top: each layer sees the others' slots as transparent.
+import { STATUS_CODES, seqOfTicketId, ticketId } from '../../../server/domain/ticket.ts';
+import type { DayDots } from './dayDots.ts';
+import { dotColor, isDone, LIGHT_CODES, OPEN_LINE } from './statusColors.ts';
 
-export type RGBA = readonly [number, number, number, number];
+/** What a slot needs of a ticket (a live event has all of it). */
+export interface DotTicket {
+  id: string;
+  lon: number;
+  lat: number;
+  status: string;
+  light: string | null;
+  version: number;
+}
+
+const UNKNOWN = STATUS_CODES.length; // a status this build does not know: drawn as open, neutral
+const RED = LIGHT_CODES.indexOf('red');
+
+/** Per (status, light): 12 bytes — open fill, open outline, done fill (RGBA each). */
+const PAINT = (() => {
+  const t = new Uint8Array((UNKNOWN + 1) * LIGHT_CODES.length * 12);
+  for (let s = 0; s <= UNKNOWN; s++) {
+    const status = STATUS_CODES[s] ?? '?';
+    for (let l = 0; l < LIGHT_CODES.length; l++) {
+      const at = (s * LIGHT_CODES.length + l) * 12;
+      const fill = dotColor(status, LIGHT_CODES[l]);
+      if (isDone(status)) {
+        t.set(fill, at + 8);
+      } else {
+        t.set(fill, at);
+        t.set(OPEN_LINE, at + 4);
+      }
+    }
+  }
+  return t;
+})();
 
 export class TicketBuffer {
   count = 0;
   /** Bumped on every write; layers pass it to deck.gl so identity tells what changed. */
   version = 0;
+  /** The watermark of the dots the buffer was loaded from: live changes at or below it are in. */
+  watermark = 0;
   positions: Float32Array;
-  colors: Uint8Array;
-  private slot = new Map<string, number>();
-  private statuses: string[] = [];
+  openFill: Uint8Array;
+  openLine: Uint8Array;
+  doneFill: Uint8Array;
+  /** Per slot: the ticket's version, its status (index into STATUS_CODES) and light (LIGHT_CODES). */
+  versions: Uint32Array;
+  status: Uint8Array;
+  light: Uint8Array;
+  private seqs: Uint32Array;
+  private slot = new Map<number, number>();
+  private overdueCache = { version: -1, count: 0, positions: new Float32Array(0) };
 
   constructor(capacity = 4096) {
     this.positions = new Float32Array(capacity * 2);
-    this.colors = new Uint8Array(capacity * 4);
+    this.openFill = new Uint8Array(capacity * 4);
+    this.openLine = new Uint8Array(capacity * 4);
+    this.doneFill = new Uint8Array(capacity * 4);
+    this.versions = new Uint32Array(capacity);
+    this.status = new Uint8Array(capacity);
+    this.light = new Uint8Array(capacity);
+    this.seqs = new Uint32Array(capacity);
   }
 
   clear(): void {
     this.count = 0;
+    this.watermark = 0;
     this.slot.clear();
-    this.statuses.length = 0;
     this.version++;
   }
 
   has(id: string): boolean {
-    return this.slot.has(id);
+    return this.versionOf(id) !== undefined;
   }
 
-  ids(): string[] {
-    return [...this.slot.keys()];
+  /** The version held of a ticket, or undefined when it is not on the map. */
+  versionOf(id: string): number | undefined {
+    const i = this.slot.get(seqOfTicketId(id) ?? -1);
+    return i === undefined ? undefined : this.versions[i];
   }
 
   statusOf(id: string): string | undefined {
-    const i = this.slot.get(id);
-    return i === undefined ? undefined : this.statuses[i];
+    const i = this.slot.get(seqOfTicketId(id) ?? -1);
+    return i === undefined ? undefined : STATUS_CODES[this.status[i]!];
   }
 
-  /** Writes the ticket; returns its previous status, or null when it is new. */
-  upsert(t: Ticket, color: RGBA): string | null {
-    let i = this.slot.get(t.id);
-    let previous: string | null = null;
-    if (i === undefined) {
-      i = this.count++;
-      if (i * 2 >= this.positions.length) this.grow();
-      this.slot.set(t.id, i);
-      this.positions[i * 2] = t.lon;
-      this.positions[i * 2 + 1] = t.lat;
-    } else {
-      previous = this.statuses[i] ?? null;
+  ids(): string[] {
+    return Array.from(this.seqs.subarray(0, this.count), (s) => ticketId(s));
+  }
+
+  /** Replaces everything with a day's dots (oldest first, as slots follow time). */
+  load(d: DayDots): void {
+    this.clear();
+    this.reserve(d.count);
+    // The header's code lists → this build's indexes (a code it does not know: UNKNOWN / none).
+    const statusMap = d.statuses.map((c) => {
+      const i = (STATUS_CODES as readonly string[]).indexOf(c);
+      return i < 0 ? UNKNOWN : i;
+    });
+    const lightMap = d.lights.map((c) => Math.max(0, (LIGHT_CODES as readonly string[]).indexOf(c)));
+    for (let i = 0; i < d.count; i++) {
+      this.slot.set(d.seq[i]!, i);
+      this.seqs[i] = d.seq[i]!;
+      this.positions[i * 2] = d.lon[i]!;
+      this.positions[i * 2 + 1] = d.lat[i]!;
+      this.versions[i] = d.version[i]!;
+      this.paint(i, statusMap[d.status[i]!] ?? UNKNOWN, lightMap[d.light[i]!] ?? 0);
     }
-    this.statuses[i] = t.status;
-    this.colors.set(color, i * 4);
+    this.count = d.count;
+    this.watermark = d.watermark;
     this.version++;
-    return previous;
   }
 
-  private grow(): void {
-    const positions = new Float32Array(this.positions.length * 2);
-    positions.set(this.positions);
-    const colors = new Uint8Array(this.colors.length * 2);
-    colors.set(this.colors);
-    this.positions = positions;
-    this.colors = colors;
+  /** Writes a ticket's state into its slot (a new slot if it has none). */
+  upsert(t: DotTicket): void {
+    const seq = seqOfTicketId(t.id);
+    if (seq === null) return;
+    let i = this.slot.get(seq);
+    if (i === undefined) {
+      i = this.count;
+      this.reserve(i + 1);
+      this.count++;
+      this.slot.set(seq, i);
+      this.seqs[i] = seq;
+    }
+    // Positions too: a later state of a ticket may carry a corrected point.
+    this.positions[i * 2] = t.lon;
+    this.positions[i * 2 + 1] = t.lat;
+    this.versions[i] = t.version;
+    const s = (STATUS_CODES as readonly string[]).indexOf(t.status);
+    this.paint(i, s < 0 ? UNKNOWN : s, Math.max(0, (LIGHT_CODES as readonly string[]).indexOf(t.light ?? 'none')));
+    this.version++;
+  }
+
+  /** Positions of the open tickets that are overdue (red), for the map's halo. */
+  overdue(): { count: number; positions: Float32Array } {
+    const c = this.overdueCache;
+    if (c.version === this.version) return c;
+    let n = 0;
+    for (let i = 0; i < this.count; i++) if (this.light[i] === RED && this.openFill[i * 4 + 3]! > 0) n++;
+    const positions = c.positions.length >= n * 2 ? c.positions : new Float32Array(Math.max(64, n * 4));
+    let k = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.light[i] !== RED || this.openFill[i * 4 + 3] === 0) continue;
+      positions[k++] = this.positions[i * 2]!;
+      positions[k++] = this.positions[i * 2 + 1]!;
+    }
+    // A new object per version: deck.gl takes the halo's data again only when it changes.
+    this.overdueCache = { version: this.version, count: n, positions };
+    return this.overdueCache;
+  }
+
+  private paint(i: number, status: number, light: number): void {
+    this.status[i] = status;
+    this.light[i] = light;
+    const at = (status * LIGHT_CODES.length + light) * 12;
+    for (let k = 0; k < 4; k++) {
+      this.openFill[i * 4 + k] = PAINT[at + k]!;
+      this.openLine[i * 4 + k] = PAINT[at + 4 + k]!;
+      this.doneFill[i * 4 + k] = PAINT[at + 8 + k]!;
+    }
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.versions.length) return;
+    let cap = this.versions.length;
+    while (cap < n) cap *= 2;
+    const grow = <T extends Float32Array | Uint8Array | Uint32Array>(a: T, per: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap * per);
+      b.set(a);
+      return b;
+    };
+    this.positions = grow(this.positions, 2);
+    this.openFill = grow(this.openFill, 4);
+    this.openLine = grow(this.openLine, 4);
+    this.doneFill = grow(this.doneFill, 4);
+    this.versions = grow(this.versions, 1);
+    this.status = grow(this.status, 1);
+    this.light = grow(this.light, 1);
+    this.seqs = grow(this.seqs, 1);
   }
 }

@@ -1,6 +1,8 @@
 // Composes the deck.gl layers from the store and hands them to the overlay.
 // Runs synchronously on every store change, so the socket's timing covers it;
-// each layer is rebuilt only when the slice it draws has changed.
+// each layer is rebuilt only when the slice it draws has changed. Between changes it runs
+// only to animate: every frame while arrival pulses play, a dozen frames a second while
+// overdue tickets breathe, not at all otherwise.
 import type { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Layer } from '@deck.gl/core';
 import type { Map as MlMap } from 'maplibre-gl';
@@ -11,20 +13,26 @@ import { declutter, type PlacedLabel } from './declutter.ts';
 import { levelsNeededAt } from './labelRules.ts';
 import { labelsLayer } from './labelsLayer.ts';
 import { pulseLayer } from './pulseLayer.ts';
+import { overdueDotsLayer, overdueLayer, type OverdueData } from './overdueLayer.ts';
 import { selectionLayer } from './selectionLayer.ts';
-import { ticketsLayer } from './ticketsLayer.ts';
+import { doneTicketsLayer, openTicketsLayer } from './ticketsLayer.ts';
+
+/** The overdue halo's frame interval: a slow breath needs no more. */
+const HALO_FRAME_MS = 80;
 
 export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
-  let tickets: { version: number; layer: Layer } | null = null;
+  let tickets: { version: number; done: Layer; open: Layer; late: Layer; overdue: OverdueData } | null = null;
   let selection: { geometry: unknown; layer: Layer } | null = null;
   let labels: { placed: PlacedLabel[]; layer: Layer } | null = null;
   let placed: PlacedLabel[] = [];
   let labelSource: WallState['labels'] | null = null;
   let raf = 0;
+  let drawnAt = 0;
 
   const render = (): void => {
     const s = getState();
     const now = performance.now();
+    drawnAt = now;
     const layers: Layer[] = [];
 
     const geometry = s.selection?.geometry ?? null;
@@ -35,14 +43,27 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
       selection = null;
     }
 
-    if (tickets?.version !== s.ticketsVersion) tickets = { version: s.ticketsVersion, layer: ticketsLayer(s.tickets, s.ticketsVersion) };
-    layers.push(tickets.layer);
+    if (tickets?.version !== s.ticketsVersion) {
+      const late = s.tickets.overdue();
+      const overdue: OverdueData = { length: late.count, attributes: { getPosition: { value: late.positions, size: 2 } } };
+      tickets = {
+        version: s.ticketsVersion,
+        done: doneTicketsLayer(s.tickets, s.ticketsVersion),
+        open: openTicketsLayer(s.tickets, s.ticketsVersion),
+        late: overdueDotsLayer(overdue, s.ticketsVersion),
+        overdue,
+      };
+    }
+    // Finished ones under everything; the halo under the open dots; the overdue dots on top.
+    layers.push(tickets.done);
+    const breathing = tickets.overdue.length > 0;
+    if (breathing) layers.push(overdueLayer(tickets.overdue, now));
+    layers.push(tickets.open);
+    if (breathing) layers.push(tickets.late);
 
     const live = s.pulses.filter((p) => now - p.t0 < PULSE_DURATION_MS);
-    if (live.length > 0) {
-      layers.push(pulseLayer(live, now));
-      if (!raf) raf = requestAnimationFrame(tick);
-    }
+    if (live.length > 0) layers.push(pulseLayer(live, now));
+    if ((breathing || live.length > 0) && !raf) raf = requestAnimationFrame(tick);
 
     // An empty TextLayer would still build a font atlas (and warn): leave it out until there are names.
     if (placed.length > 0) {
@@ -53,10 +74,12 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
     overlay.setProps({ layers });
   };
 
-  // Pulses animate only while there are any; otherwise nothing runs between updates.
   const tick = (): void => {
     raf = 0;
-    render();
+    const now = performance.now();
+    const pulsing = getState().pulses.some((p) => now - p.t0 < PULSE_DURATION_MS);
+    if (pulsing || now - drawnAt >= HALO_FRAME_MS) render();
+    else raf = requestAnimationFrame(tick);
   };
 
   const relabel = (): void => {

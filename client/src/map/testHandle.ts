@@ -17,6 +17,9 @@ export interface WallHandle {
   account: Account | null;
   /** Ids of the tickets on the map (today's, inside the account's scope). */
   ticketIds: () => string[];
+  /** The last load of the day's dots: how many, their bytes, and the JS time to fetch (round
+   * trip and body), decode and apply them (into the buffer and the store), ms. */
+  dayDots: { count: number; bytes: number; fetchMs: number; decodeMs: number; applyMs: number } | null;
 }
 
 declare global {
@@ -36,6 +39,7 @@ export function wallHandle(): WallHandle {
       updateMs: { last: 0, mean: 0, count: 0 },
       account: null,
       ticketIds: () => [],
+      dayDots: null,
     };
   }
   return window.__wall;

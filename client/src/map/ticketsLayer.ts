@@ -1,16 +1,39 @@
-// Today's tickets as dots, straight from the typed arrays of TicketBuffer.
+// The day's tickets as dots, straight from the typed arrays of TicketBuffer: the finished
+// ones small and muted underneath, the open ones (by light, outlined) on top. Each layer
+// reads the same positions; the other's slots are transparent in its colours.
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { TicketBuffer } from '../live/ticketBuffer.ts';
 
-export function ticketsLayer(buf: TicketBuffer, version: number): ScatterplotLayer {
+export function doneTicketsLayer(buf: TicketBuffer, version: number): ScatterplotLayer {
   return new ScatterplotLayer({
-    id: 'tickets',
+    id: 'tickets-done',
     // A new wrapper per version tells deck.gl to take the buffers again; no per-ticket JS runs.
     data: {
       length: buf.count,
       attributes: {
         getPosition: { value: buf.positions, size: 2 },
-        getFillColor: { value: buf.colors, size: 4, normalized: true },
+        getFillColor: { value: buf.doneFill, size: 4, normalized: true },
+      },
+    },
+    radiusUnits: 'meters',
+    getRadius: 60,
+    radiusMinPixels: 2,
+    radiusMaxPixels: 5,
+    stroked: false,
+    pickable: false,
+    updateTriggers: { getPosition: version, getFillColor: version },
+  });
+}
+
+export function openTicketsLayer(buf: TicketBuffer, version: number): ScatterplotLayer {
+  return new ScatterplotLayer({
+    id: 'tickets-open',
+    data: {
+      length: buf.count,
+      attributes: {
+        getPosition: { value: buf.positions, size: 2 },
+        getFillColor: { value: buf.openFill, size: 4, normalized: true },
+        getLineColor: { value: buf.openLine, size: 4, normalized: true },
       },
     },
     // Metres with pixel bounds: small at city zoom so a busy day's centre stays readable,
@@ -20,10 +43,9 @@ export function ticketsLayer(buf: TicketBuffer, version: number): ScatterplotLay
     radiusMinPixels: 3,
     radiusMaxPixels: 7,
     stroked: true,
-    getLineColor: [10, 18, 32, 200],
     lineWidthUnits: 'pixels',
     getLineWidth: 0.75,
     pickable: false,
-    updateTriggers: { getPosition: version, getFillColor: version },
+    updateTriggers: { getPosition: version, getFillColor: version, getLineColor: version },
   });
 }

@@ -1,5 +1,5 @@
 // The selected grid: who and what it is, who walks it, and its latest tickets.
-import { statusCss } from '../live/statusColors.ts';
+import { ticketCss } from '../live/statusColors.ts';
 import { clearSelection } from '../selection.ts';
 import { useWall } from '../store.ts';
 import { Breadcrumb } from './Breadcrumb.tsx';
@@ -88,7 +88,7 @@ export function GridPanel() {
                       {t.reporter.name}
                     </span>
                   )}
-                  <span className="gt-status" style={{ color: statusCss(t.status) }}>
+                  <span className="gt-status" style={{ color: ticketCss(t) }} data-light={t.light ?? ''}>
                     {nameOf(names.status, t.status)}
                   </span>
                 </li>

@@ -1,0 +1,52 @@
+// A soft red glow that breathes (2.4 s a breath) under each overdue open ticket, so what is
+// late is seen from across the room without anything flashing. Only the layer's uniforms
+// (scale, pixel bounds, opacity) move from frame to frame; its positions change with the buffer.
+import { ScatterplotLayer } from '@deck.gl/layers';
+import { LIGHT_RGB, OPEN_LINE } from '../live/statusColors.ts';
+
+export const OVERDUE_BREATH_MS = 2400;
+
+export interface OverdueData {
+  length: number;
+  attributes: { getPosition: { value: Float32Array; size: 2 } };
+}
+
+export function overdueLayer(data: OverdueData, now: number): ScatterplotLayer {
+  const s = 0.5 - 0.5 * Math.cos((2 * Math.PI * (now % OVERDUE_BREATH_MS)) / OVERDUE_BREATH_MS); // 0 → 1 → 0
+  // As big as the open dot it sits under (90 m, 3–7 px: ticketsLayer.ts) times k: a rim that
+  // swells and fades round the dot, never a blot over its neighbours.
+  const k = 1.7 + 0.8 * s;
+  return new ScatterplotLayer({
+    id: 'tickets-overdue-halo',
+    data,
+    radiusUnits: 'meters',
+    getRadius: 90,
+    radiusScale: k,
+    radiusMinPixels: 3 * k,
+    radiusMaxPixels: 7 * k,
+    filled: true,
+    getFillColor: [255, 84, 84, 255],
+    stroked: false,
+    opacity: 0.12 + 0.18 * s,
+    pickable: false,
+  });
+}
+
+/** The overdue dots once more, over all other open ones: where dots overlap, the late one shows. */
+export function overdueDotsLayer(data: OverdueData, version: number): ScatterplotLayer {
+  return new ScatterplotLayer({
+    id: 'tickets-overdue',
+    data,
+    radiusUnits: 'meters',
+    getRadius: 90,
+    radiusMinPixels: 3,
+    radiusMaxPixels: 7,
+    getFillColor: [...LIGHT_RGB.red, 235],
+    stroked: true,
+    getLineColor: [...OPEN_LINE],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 0.75,
+    pickable: false,
+    updateTriggers: { getPosition: version },
+  });
+}
