@@ -26,9 +26,10 @@ export interface ServerChild {
 const ADMIN_PASSWORD = `bench-${randomBytes(9).toString('base64url')}`;
 
 /** The server with the writes rate limit lifted (the benches measure what the server can
- * take, not the per-account limit, which is 1,200 writes a minute by default). */
-export async function startServerChild(name: string): Promise<ServerChild> {
-  const dir = mkdtempSync(join(tmpdir(), `one-net-${name}-`));
+ * take, not the per-account limit, which is 1,200 writes a minute by default). `dir`: a data
+ * directory to start on (a seeded store), kept when it stops; a fresh one otherwise. */
+export async function startServerChild(name: string, o: { dir?: string } = {}): Promise<ServerChild> {
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), `one-net-${name}-`));
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'index.ts')], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0', ADMIN_PASSWORD, RATE_WRITES_PER_MIN: '1000000000' },
@@ -49,7 +50,7 @@ export async function startServerChild(name: string): Promise<ServerChild> {
       await exited;
       clearTimeout(t);
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (!o.dir) rmSync(dir, { recursive: true, force: true });
   };
   try {
     const port = await new Promise<number>((resolve, reject) => {
