@@ -17,13 +17,13 @@
 // of their own (so this process's work with autocannon does not delay them); a probe
 // without an answer in 10 s counts as failed.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
-import { createRequire } from 'node:module';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { rssMB, startServerChild, type ServerChild } from './lib/server-child.ts';
+import { autocannon, statusCodes, type CannonRequest } from './lib/cannon.ts';
+import { openFds, openFileLimit, sampler, timeline, tcpCounters, established, counterDelta } from './lib/proc-stats.ts';
 import { CITY_CODE } from '../../server/net/codes.ts';
 
 const self = fileURLToPath(import.meta.url);
@@ -151,92 +151,6 @@ interface FloodStats {
 type Server = ServerChild;
 const startServer = () => startServerChild('hostile');
 
-/** The process's open files (its sockets among them). */
-function openFds(pid: number): number {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).length;
-  } catch {
-    return NaN;
-  }
-}
-
-function openFileLimit(pid: number): number {
-  try {
-    const m = /^Max open files\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
-    return m ? Number(m[1]) : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/** Samples the server's RSS (and, if asked, its open files) every 250 ms until stopped. */
-function sampler(pid: number, fds = false) {
-  const series: { at: number; rss: number; fds: number }[] = [];
-  const take = () => series.push({ at: Date.now(), rss: rssMB(pid), fds: fds ? openFds(pid) : NaN });
-  take();
-  const t = setInterval(take, 250).unref();
-  return {
-    series,
-    latest: () => series[series.length - 1],
-    stop() {
-      clearInterval(t);
-      take();
-      const max = (k: 'rss' | 'fds') => Math.max(...series.map((s) => s[k]).filter((v) => !Number.isNaN(v)));
-      return { rssPeakMB: max('rss'), fdsPeak: fds ? max('fds') : NaN };
-    },
-  };
-}
-
-/** The server's open files once a second from `origin`, as [seconds after, fds], where they changed. */
-function timeline(series: { at: number; fds: number }[], origin: number): [number, number][] {
-  const out: [number, number][] = [];
-  let nextAt = origin;
-  for (const x of series) {
-    if (x.at < nextAt) continue;
-    if (out.length === 0 || out[out.length - 1][1] !== x.fds) out.push([round((x.at - origin) / 1000, 1), x.fds]);
-    nextAt = x.at + 1000;
-  }
-  return out;
-}
-
-/** Kernel TCP counters of this network namespace (/proc/net/netstat, /proc/net/snmp). */
-function tcpCounters(): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const file of ['/proc/net/netstat', '/proc/net/snmp']) {
-    try {
-      const lines = readFileSync(file, 'utf8').trim().split('\n');
-      for (let i = 0; i + 1 < lines.length; i += 2) {
-        const names = lines[i].split(/\s+/);
-        const values = lines[i + 1].split(/\s+/);
-        const prefix = names[0];
-        if (prefix !== 'TcpExt:' && prefix !== 'Tcp:') continue;
-        names.slice(1).forEach((n, j) => (out[n] = Number(values[j + 1])));
-      }
-    } catch { /* not Linux: no counters */ }
-  }
-  return out;
-}
-/** Established TCP connections to `port` on 127.0.0.1 as the kernel holds them: the
- * server's ends (local port) and the clients' ends (remote port). */
-function established(port: number): { serverEnds: number; clientEnds: number } {
-  let serverEnds = 0;
-  let clientEnds = 0;
-  const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  try {
-    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n')) {
-      const f = line.trim().split(/\s+/);
-      if (f[3] !== '01') continue; // ESTABLISHED
-      if (f[1]?.endsWith(`:${hex}`)) serverEnds++;
-      else if (f[2]?.endsWith(`:${hex}`)) clientEnds++;
-    }
-  } catch { /* not Linux */ }
-  return { serverEnds, clientEnds };
-}
-
-const WATCHED = ['ListenOverflows', 'ListenDrops', 'SyncookiesSent', 'SyncookiesRecv', 'TCPReqQFullDrop', 'TCPReqQFullDoCookies', 'PassiveOpens', 'ActiveOpens', 'AttemptFails', 'EstabResets', 'TCPAbortOnData', 'TCPAbortOnClose'];
-const counterDelta = (a: Record<string, number>, b: Record<string, number>) =>
-  Object.fromEntries(WATCHED.filter((k) => k in a && k in b).map((k) => [k, b[k] - a[k]]));
-
 // ---------------------------------------------------------------------------------------
 // Forked helpers, seen from here.
 
@@ -309,33 +223,6 @@ function probeStats(probes: Probe[], from = -Infinity, to = Infinity, origin?: n
 }
 
 // ---------------------------------------------------------------------------------------
-// autocannon (it ships no types): the part of its programmatic API used here.
-
-interface CannonRequest { method: string; path: string; headers: Record<string, string>; body?: string }
-interface Histogram { average: number; total: number; p50: number; p99: number; max: number }
-interface CannonResult {
-  requests: Histogram;
-  latency: Histogram;
-  throughput: Histogram;
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-type Cannon = PromiseLike<CannonResult> & { on(event: 'response', fn: () => void): void };
-type CannonOptions = {
-  url: string;
-  connections: number;
-  duration?: number;
-  amount?: number;
-  headers?: Record<string, string>;
-  requests?: { method: string; path: string; headers: Record<string, string>; setupRequest?(r: CannonRequest): CannonRequest }[];
-};
-const autocannon = () => createRequire(import.meta.url)('autocannon') as (o: CannonOptions) => Cannon;
-const statusCodes = (r: CannonResult) => Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, v]) => [code, v.count]));
-
-// ---------------------------------------------------------------------------------------
 // The parts.
 
 const GRIDS_SECONDS = Number(process.env.HOSTILE_GRIDS_SECONDS ?? 10);
@@ -370,7 +257,7 @@ async function grids(s: Server): Promise<void> {
       const first = await fetchOnce(s.url + path, headers); // the first of a parent builds (and compresses) it
       if (first.status !== 200) throw new Error(`GET ${path} answered ${first.status}, not 200: nothing to measure`);
       const prober = await startProber(s.url);
-      const r = await autocannon()({ url: s.url + path, connections: 10, duration: GRIDS_SECONDS, headers });
+      const r = await autocannon({ url: s.url + path, connections: 10, duration: GRIDS_SECONDS, headers });
       const probes = await prober.stop();
       const { rssPeakMB } = rss.stop();
       await sleep(5000);
@@ -585,7 +472,7 @@ async function stalledClient(s: Server): Promise<void> {
     let answered = 0;
     const answeredAt: number[] = []; // epoch ms of every 100th answer
     const t0 = Date.now();
-    const cannon = autocannon()({ url: s.url, connections: 10, amount: TICKETS, requests: [post] });
+    const cannon = autocannon({ url: s.url, connections: 10, amount: TICKETS, requests: [post] });
     cannon.on('response', () => ++answered % 100 === 0 && answeredAt.push(Date.now()));
     const r = await cannon;
     const loadEnd = Date.now();

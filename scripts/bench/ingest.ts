@@ -8,32 +8,11 @@
 // Every body is a real report at a grid's label point (inside the grid), cycling through
 // the city's 6,298 grids and the categories and sources. One JSON line per run.
 import { readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadNet } from '../../server/net/load.ts';
 import { rssMB, startServerChild, type ServerChild } from './lib/server-child.ts';
+import { autocannon, type CannonRequest } from './lib/cannon.ts';
 import { CATEGORY_CODES, SOURCE_CODES } from '../../server/domain/ticket.ts';
-
-/** The part of autocannon's programmatic API used here (it ships no types). */
-interface CannonRequest { method: string; path: string; headers: Record<string, string>; body?: string }
-interface Histogram { average: number; total: number; p50: number; p99: number; max: number }
-interface CannonResult {
-  requests: Histogram;
-  latency: Histogram;
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (o: {
-  url: string;
-  connections: number;
-  duration?: number;
-  amount?: number;
-  requests: { method: string; path: string; headers: Record<string, string>; setupRequest(r: CannonRequest): CannonRequest }[];
-}) => Promise<CannonResult>;
 
 const SECONDS = Number(process.env.INGEST_SECONDS ?? 20);
 const SETTLE_SECONDS = Number(process.env.INGEST_SETTLE_SECONDS ?? 120);

@@ -21,7 +21,6 @@
 // load average too).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,14 +30,7 @@ import { CITY_CODE } from '../../server/net/codes.ts';
 import { CATEGORY_CODES, SOURCE_CODES } from '../../server/domain/ticket.ts';
 import { dateCST, dayCST, dayStartMs } from '../../server/domain/day.ts';
 import { rssMB, startServerChild, type ServerChild } from './lib/server-child.ts';
-
-interface CannonRequest { method: string; path: string; headers: Record<string, string>; body?: string }
-interface Histogram { average: number; total: number; p50: number; p99: number; max: number }
-interface CannonResult { requests: Histogram; latency: Histogram; duration: number; errors: number; timeouts: number; non2xx: number; statusCodeStats: Record<string, { count: number }> }
-const autocannon = createRequire(import.meta.url)('autocannon') as (o: {
-  url: string; connections: number; duration?: number;
-  requests: { method: string; path: string; headers: Record<string, string>; setupRequest(r: CannonRequest, context: Record<string, unknown>): CannonRequest }[];
-}) => Promise<CannonResult>;
+import { autocannon, type CannonRequest } from './lib/cannon.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const N = Number(process.env.LOOP_N ?? 1_500_000);
