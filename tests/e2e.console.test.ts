@@ -7,17 +7,17 @@
 // street (a second page) follows the ticket's state. The console and the wall are separate
 // chunks: neither page loads the other's code. Screenshots at 1920×1080 and 1366×768 go to
 // var/e2e/ (docs/console.png and docs/console-1366.png with UPDATE_SCREENSHOTS=1).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../scripts/chromium.ts';
-import { clientDist, ensureClientBuilt, root } from '../scripts/client-build.ts';
+import { clientDist, root } from '../scripts/client-build.ts';
 import { TEST_PASSWORD, TEST_PASSWORD_HASH, type Credentials } from '../scripts/local-app.ts';
 import { startOfDayCST } from '../server/domain/day.ts';
 import { CITY_CODE } from '../server/net/codes.ts';
 import sharp from 'sharp';
-import { gridOf, postJson, report, testApp, theNet, type TestApp } from './helpers.ts';
+import { gridOf, postJson, report, theNet, type TestApp } from './helpers.ts';
+import { e2eHarness } from './e2e-harness.ts';
 import { photoForm } from './routes.examples.ts';
 
 const LARGE = { width: 1920, height: 1080 };
@@ -35,23 +35,12 @@ function shot(name: string, forDocs = true): string {
 const shift = startOfDayCST(Date.now()) + 12 * 3600_000 - Date.now();
 const now = () => Date.now() + shift;
 
+const e2e = e2eHarness(now);
+const contexts = e2e.contexts;
 let t: TestApp;
 let browser: Browser;
 let admin: Credentials;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  ensureClientBuilt();
-  t = await testApp({ listen: true, clientDir: clientDist, now });
-  admin = await t.as('admin');
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(() => ({ t, browser, admin } = e2e));
 
 /** Uncaught errors in any page: none expected. */
 const pageErrors: string[] = [];

@@ -6,16 +6,16 @@
 // masked phones. The loop on the wall: open tickets by their light, finished ones muted,
 // the header's figures the server's own. Screenshots go to var/e2e/ (docs/ with
 // UPDATE_SCREENSHOTS=1).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../scripts/chromium.ts';
-import { clientDist, ensureClientBuilt, root } from '../scripts/client-build.ts';
+import { root } from '../scripts/client-build.ts';
 import { TEST_PASSWORD, TEST_PASSWORD_HASH, type Credentials } from '../scripts/local-app.ts';
 import type { Grid, Net } from '../server/net/types.ts';
 import { startOfDayCST } from '../server/domain/day.ts';
-import { gridOf, postJson, report, testApp, theNet, type TestApp } from './helpers.ts';
+import { gridOf, postJson, report, theNet, type TestApp } from './helpers.ts';
+import { e2eHarness } from './e2e-harness.ts';
 
 const VIEWPORT = { width: 1920, height: 1080 };
 const UPDATE = process.env.UPDATE_SCREENSHOTS === '1';
@@ -35,23 +35,12 @@ const NOON_SHIFT = startOfDayCST(Date.now()) + 12 * 3600_000 - Date.now();
 let shift = NOON_SHIFT;
 const now = () => Date.now() + shift;
 
+const e2e = e2eHarness(now);
+const contexts = e2e.contexts;
 let t: TestApp;
 let browser: Browser;
 let admin: Credentials;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  ensureClientBuilt();
-  t = await testApp({ listen: true, clientDir: clientDist, now });
-  admin = await t.as('admin');
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(() => ({ t, browser, admin } = e2e));
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT });
