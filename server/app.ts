@@ -8,7 +8,6 @@ import compress from '@fastify/compress';
 import { existsSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import jwt from '@fastify/jwt';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +25,7 @@ import { loopService } from './loop/service.ts';
 import { fieldError, isApiPath, onError, onFrameworkError, sendError } from './http/errors.ts';
 import { defaultLimits, httpServerOptions, limitConnections, type ConnectionLimits } from './http/limits.ts';
 import { createStaticJsonCache } from './http/cache.ts';
-import { securityHeaders } from './http/security.ts';
+import { installSecurityHeaders } from './http/security.ts';
 import { installAccess, type AccessEntry } from './auth/access.ts';
 import { installAudit } from './auth/audit.ts';
 import { createSessions, DEFAULT_SESSIONS, type SessionOptions, type Sessions } from './auth/sessions.ts';
@@ -111,15 +110,17 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const now = opts.now ?? Date.now;
 
   await app.register(cookie);
-  // Expiry is checked by server/auth/sessions.ts on the app's clock, not fast-jwt's.
-  await app.register(jwt, { secret: opts.secret ?? randomBytes(32).toString('base64url'), verify: { ignoreExpiration: true } as object });
+  // Expiry is checked by server/auth/sessions.ts on the app's clock, not fast-jwt's. Checked
+  // signatures are remembered (fast-jwt's LRU, by the token's hash, 15 minutes at most: an
+  // access token's life); revocation is the session's, looked up on every request.
+  await app.register(jwt, { secret: opts.secret ?? randomBytes(32).toString('base64url'), verify: { ignoreExpiration: true, cache: 10_000, cacheTTL: 15 * 60_000 } as object });
   const sessions = createSessions(app, opts.stores.access, now, { ...DEFAULT_SESSIONS, ...opts.sessions });
   const live = attachLive(app.server, opts.net, {
     ...opts.live,
     authenticate: (token) => sessions.principalOfToken(token),
     allowedOrigins: opts.allowedOrigins,
   });
-  await app.register(helmet, securityHeaders());
+  installSecurityHeaders(app);
   await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => ({ statusCode: ctx.statusCode, error: 'Too Many Requests', message: `rate limit: at most ${ctx.max} in ${ctx.after}; try again later` }) });
   // An overloaded server answers 503 at once instead of queueing requests it will answer late.
   const maxDelay = opts.maxEventLoopDelayMs ?? 2000;

@@ -1,12 +1,16 @@
-// Security headers (@fastify/helmet) with a content security policy the wall satisfies:
+// Security headers (helmet) with a content security policy the wall satisfies:
 // its own scripts only (Vite emits no inline script), MapLibre's workers from blob: URLs,
 // styles from its own files (React and MapLibre set element styles through the DOM, which
 // CSP allows), images and tiles from itself, data: and blob: (map sprites and canvases),
 // the live feed over its own origin (ws/wss). A deployment's own basemap server
 // (VITE_BASEMAP) is added to img-src and connect-src from BASEMAP_ORIGIN.
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+// helmet's middleware is built once and run on every request: @fastify/helmet builds it
+// anew for each request (parsing the policy each time), 3 % of a write's CPU here
+// (scripts/bench/loop.ts, writes).
+import helmet, { type HelmetOptions } from 'helmet';
+import type { FastifyInstance } from 'fastify';
 
-export function securityHeaders(basemapOrigin = process.env.BASEMAP_ORIGIN): FastifyHelmetOptions {
+export function securityHeaders(basemapOrigin = process.env.BASEMAP_ORIGIN): HelmetOptions {
   const extra = basemapOrigin ? [basemapOrigin] : [];
   return {
     contentSecurityPolicy: {
@@ -31,4 +35,10 @@ export function securityHeaders(basemapOrigin = process.env.BASEMAP_ORIGIN): Fas
     crossOriginEmbedderPolicy: false,
     hsts: false, // set by the TLS terminator in front, which knows the deployment's domain
   };
+}
+
+/** Sets the headers on every answer (before any route runs, so errors carry them too). */
+export function installSecurityHeaders(app: FastifyInstance, options: HelmetOptions = securityHeaders()): void {
+  const setHeaders = helmet(options);
+  app.addHook('onRequest', (req, reply, done) => setHeaders(req.raw, reply.raw, (e?: unknown) => done(e as Error | undefined)));
 }

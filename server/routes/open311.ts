@@ -27,6 +27,7 @@ import {
   serviceCode, ticketIdPattern, postBody, listQuery, jurisdictionQuery, serviceSchema, definitionSchema, requestSchema, postAnswer, IDEMPOTENCY_KEY,
   type PostBody, type ListQuery,
 } from './open311-schemas.ts';
+import { ticketOfRequest } from './ticket-of-request.ts';
 
 export const OPEN311_PREFIX = '/open311';
 /** Who reads and reports through GeoReport: integrations (their API key) and admins. */
@@ -247,10 +248,7 @@ async function georeport(app: FastifyInstance, deps: AppDeps): Promise<void> {
 
   // ---- service requests: tickets ----
 
-  const byId = async (id: string): Promise<TicketRecord | undefined> => {
-    const seq = seqOfTicketId(id);
-    return seq ? store.get(seq) : undefined;
-  };
+  const ticketOf = ticketOfRequest(store, 'service_request_id');
 
   /** When a ticket last changed state (the loop stores each step's start, not each note). */
   const updatedAt = (r: TicketRecord) => Math.max(r.createdAt, r.registeredAt ?? 0, r.stepStartedAt ?? 0, r.closedAt ?? 0, r.pausedSince ?? 0);
@@ -299,7 +297,8 @@ async function georeport(app: FastifyInstance, deps: AppDeps): Promise<void> {
     if (q.service_request_id) {
       const out: TicketRecord[] = [];
       for (const id of new Set(q.service_request_id.split(','))) {
-        const r = await byId(id);
+        const seq = seqOfTicketId(id);
+        const r = seq ? await store.get(seq) : undefined;
         if (r && inScope(p, r.gridCode)) out.push(r); // outside the key's scope: as if there were none
       }
       return out;
@@ -347,7 +346,7 @@ async function georeport(app: FastifyInstance, deps: AppDeps): Promise<void> {
   });
 
   app.get<{ Params: { service_request_id: string } }>('/v2/requests/:service_request_id.json', {
-    config: { access: { roles: INTEGRATORS, area: async (req) => (await byId((req.params as { service_request_id: string }).service_request_id))?.gridCode } },
+    config: { access: { roles: INTEGRATORS, area: async (req) => (await ticketOf(req))?.gridCode } },
     schema: {
       tags: ['Open311'],
       summary: 'GeoReport v2 one service request (an array of one, as the spec has it). No personal data',
@@ -356,7 +355,7 @@ async function georeport(app: FastifyInstance, deps: AppDeps): Promise<void> {
       response: { 200: { type: 'array', items: requestSchema } },
     },
   }, async (req, reply) => {
-    const r = await byId(req.params.service_request_id);
+    const r = await ticketOf(req);
     if (!r) return sendGeoError(reply, 404, `service_request_id: no request ${req.params.service_request_id}`);
     return [serviceRequest(r)];
   });

@@ -26,6 +26,7 @@ import { textProblem } from '../http/text.ts';
 import { StorageFullError } from '../store/errors.ts';
 import { createPhotoFiles, PHOTO_MAX_BYTES, type PhotoFiles, type Received, type StoredFile } from '../store/photo-files.ts';
 import { errorSchema, ticket } from './schemas.ts';
+import { ticketOfRequest } from './ticket-of-request.ts';
 
 /** Who attaches photos: the loop's `attach` roles (it decides the rest). */
 const UPLOADERS: readonly Role[] = ['admin', 'dispatcher', 'handler', 'worker'];
@@ -129,10 +130,7 @@ export const photoRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 5, parts: 6, fieldSize: 4 * NOTE_MAX, fieldNameSize: 64, headerPairs: 20 },
   });
 
-  const byId = async (id: string): Promise<TicketRecord | undefined> => {
-    const seq = seqOfTicketId(id);
-    return seq ? store.get(seq) : undefined;
-  };
+  const namedTicket = ticketOfRequest(store);
   /** The loop's own decision, asked before the upload is read: a refused caller's file
    * is never written or decoded. The same context the loop service gives it. */
   const decide = (r: TicketRecord, a: Action, p: Principal) => {
@@ -149,7 +147,7 @@ export const photoRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   app.post<{ Params: { id: string } }>('/api/tickets/:id/photos', {
     bodyLimit: 8 * 1024, // for anything that is not multipart; the form has its own limits
     config: {
-      access: { roles: UPLOADERS, area: async (req) => (await byId((req.params as { id: string }).id))?.gridCode },
+      access: { roles: UPLOADERS, area: async (req) => (await namedTicket(req))?.gridCode },
       rateLimit: { max: rates.writesPerMinute, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.principal ? `${req.principal.kind}:${req.principal.id}` : req.ip },
     },
     schema: {
@@ -163,7 +161,7 @@ export const photoRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     },
   }, async (req, reply) => {
     if (!files) return sendError(reply, 503, 'photos: this server keeps no photos (no photo directory)');
-    const r = await byId(req.params.id);
+    const r = await namedTicket(req);
     if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
     const p = req.principal!;
     const asked = decide(r, { action: 'attach', kind: 'before', photo: '0'.repeat(64) }, p);

@@ -10,6 +10,7 @@ import type { AppDeps } from './deps.ts';
 import { seqOfTicketId, type TicketRecord } from '../domain/ticket.ts';
 import { allowedActions, LEVEL_CODES, REJECT_REASONS, RULES, type Action, type ActionName } from '../domain/loop.ts';
 import { loopService } from '../loop/service.ts';
+import { ticketOfRequest } from './ticket-of-request.ts';
 import { presentTicket } from '../domain/present.ts';
 import { sendError } from '../http/errors.ts';
 import { errorSchema, ticket } from './schemas.ts';
@@ -66,15 +67,12 @@ export const ticketActionRoutes: FastifyPluginAsync<AppDeps> = async (app, deps)
   const { net, store, rates } = deps;
   const loop = loopService(deps);
   const view = loop.view;
-  const byId = async (id: string): Promise<TicketRecord | undefined> => {
-    const seq = seqOfTicketId(id);
-    return seq ? store.get(seq) : undefined;
-  };
+  const ticketOf = ticketOfRequest(store);
 
   app.post<{ Params: { id: string }; Body: Body }>('/api/tickets/:id/actions', {
     bodyLimit: 8 * 1024,
     config: {
-      access: { roles: ACTORS, area: async (req) => (await byId((req.params as { id: string }).id))?.gridCode },
+      access: { roles: ACTORS, area: async (req) => (await ticketOf(req))?.gridCode },
       rateLimit: { max: rates.writesPerMinute, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.principal ? `${req.principal.kind}:${req.principal.id}` : req.ip },
     },
     schema: {
@@ -87,7 +85,7 @@ export const ticketActionRoutes: FastifyPluginAsync<AppDeps> = async (app, deps)
     const b = req.body;
     const problem = actionFieldsProblem(b);
     if (problem) return sendError(reply, 400, problem);
-    const r = await byId(req.params.id);
+    const r = await ticketOf(req);
     if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
     if (b.version !== undefined && b.version !== r.version) return sendError(reply, 409, `version: the ticket is at version ${r.version}, not ${b.version}; reload it`);
     const p = req.principal!;
@@ -100,14 +98,14 @@ export const ticketActionRoutes: FastifyPluginAsync<AppDeps> = async (app, deps)
   });
 
   app.get<{ Params: { id: string } }>('/api/tickets/:id/timeline', {
-    config: { access: { roles: ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'integration'], area: async (req) => (await byId((req.params as { id: string }).id))?.gridCode } },
+    config: { access: { roles: ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'integration'], area: async (req) => (await ticketOf(req))?.gridCode } },
     schema: {
       summary: "A ticket's timeline (every step: who, when, from which state to which, note) and the actions the caller may take now",
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^T\\d{10}$' } } },
       response: { 404: errorSchema, 403: errorSchema },
     },
   }, async (req, reply) => {
-    const r = await byId(req.params.id);
+    const r = await ticketOf(req);
     if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
     const p = req.principal!;
     if (p.role === 'handler' && r.department !== p.department) return sendError(reply, 403, `id: ${req.params.id} is not dispatched to your department`);

@@ -7,6 +7,7 @@ import type { AppDeps } from './deps.ts';
 import { seqOfTicketId, STATUS_CODES, type Status, type TicketInput, type TicketRecord } from '../domain/ticket.ts';
 import { presentTicket } from '../domain/present.ts';
 import { loopService } from '../loop/service.ts';
+import { ticketOfRequest } from './ticket-of-request.ts';
 import { toWgs84, type Crs } from '../geo/datum.ts';
 import { areaPrefix } from '../net/hierarchy.ts';
 import { READERS, REPORTERS } from '../auth/roles.ts';
@@ -102,20 +103,17 @@ export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     return { items: page, nextCursor: rows.length > q.limit ? page[page.length - 1].id : null };
   });
 
-  const byId = async (id: string): Promise<TicketRecord | undefined> => {
-    const seq = seqOfTicketId(id);
-    return seq ? store.get(seq) : undefined;
-  };
+  const ticketOf = ticketOfRequest(store);
 
   app.get<{ Params: { id: string } }>('/api/tickets/:id', {
-    config: { access: { roles: READERS, area: async (req) => (await byId((req.params as { id: string }).id))?.gridCode } },
+    config: { access: { roles: READERS, area: async (req) => (await ticketOf(req))?.gridCode } },
     schema: {
       summary: 'One ticket',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^T\\d{10}$' } } },
       response: { 200: ticket, 403: errorSchema, 404: errorSchema },
     },
   }, async (req, reply) => {
-    const r = await byId(req.params.id);
+    const r = await ticketOf(req);
     if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
     const p = req.principal!;
     if (p.role === 'handler' && r.department !== p.department) return sendError(reply, 403, `id: ${req.params.id} is not dispatched to your department`);

@@ -1,6 +1,7 @@
 // The audit log: append-only. The store offers no way to change or remove an entry, and
 // the database refuses one too (triggers), so no route, script or bug can rewrite history.
 import type Database from 'better-sqlite3';
+import { groupCommit, type GroupCommit } from './sqlite-group-commit.ts';
 import type { AuditEntry, AuditStore } from './types.ts';
 
 export const AUDIT_SCHEMA = `
@@ -23,13 +24,14 @@ interface Row {
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 const parse = (s: string | null) => (s === null ? null : JSON.parse(s));
 
-export function sqliteAuditStore(db: Database.Database): AuditStore {
+export function sqliteAuditStore(db: Database.Database, commit: GroupCommit = groupCommit(db)): AuditStore {
   db.exec(AUDIT_SCHEMA);
   const insert = db.prepare(`INSERT INTO audit (at, actor, role, address, kind, target, status, before, after)
     VALUES (@at, @actor, @role, @address, @kind, @target, @status, @before, @after)`);
   return {
     async append(e) {
-      return Number(insert.run({ ...e, before: json(e.before), after: json(e.after) }).lastInsertRowid);
+      const row = { ...e, before: json(e.before), after: json(e.after) };
+      return commit(() => Number(insert.run(row).lastInsertRowid));
     },
     async list(q) {
       const where: string[] = [];

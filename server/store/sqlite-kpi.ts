@@ -24,17 +24,28 @@ function toCounts(r: Record<string, number | null> | undefined): Counts {
   return out;
 }
 
-/** Adds a delta's counters to each of its keys' rows (to be called inside a transaction). */
+/** Adds a delta's counters to each of its keys' rows (to be called inside a transaction):
+ * one upsert for all its keys, of only the counters it moves (a step moves 1–4 of 32), by a
+ * statement prepared once per shape; 8 full-width upserts were 6 % of a write's CPU. */
 export function kpiWriter(db: Database.Database): (d: KpiDelta) => void {
-  const upsert = db.prepare(
-    `INSERT INTO kpi (${KPI_COLUMNS.join(', ')}) VALUES (${KPI_COLUMNS.map((c) => '@' + c).join(', ')})
-     ON CONFLICT (dim, key, day) DO UPDATE SET ${COUNTERS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
-  );
+  const statements = new Map<string, Database.Statement>();
+  const statement = (counters: string[], rows: number) => {
+    const shape = `${rows}:${counters.join(',')}`;
+    let s = statements.get(shape);
+    if (!s) {
+      const row = `(?, ?, ?${', ?'.repeat(counters.length)})`;
+      statements.set(shape, (s = db.prepare(
+        `INSERT INTO kpi (dim, key, day, ${counters.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}
+         ON CONFLICT (dim, key, day) DO UPDATE SET ${counters.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+      )));
+    }
+    return s;
+  };
   return (d) => {
-    const present = Object.values(d.counters).some((v) => v);
-    if (!present) return;
-    const row = { ...zeroCounts(), ...d.counters, day: d.day };
-    for (const k of d.keys) upsert.run({ ...row, dim: k.dim, key: k.key });
+    const counters = COUNTERS.filter((c) => d.counters[c]);
+    if (!counters.length || !d.keys.length) return;
+    const values = counters.map((c) => d.counters[c]);
+    statement(counters, d.keys.length).run(d.keys.flatMap((k) => [k.dim, k.key, d.day, ...values]));
   };
 }
 

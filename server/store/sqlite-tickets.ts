@@ -3,6 +3,7 @@
 // counts are indexed queries. A transition is one transaction: the new state only if the
 // version is still the one the action was decided on, and its timeline entry with it.
 import type Database from 'better-sqlite3';
+import { groupCommit, type GroupCommit } from './sqlite-group-commit.ts';
 import type { TicketInput, TicketRecord } from '../domain/ticket.ts';
 import type { LoopState, TimelineEntry } from '../domain/loop.ts';
 import { reportedState } from '../domain/loop.ts';
@@ -56,7 +57,6 @@ const LOOP_COLUMNS: [keyof LoopState | 'reportedBy' | 'clientId' | 'crs', string
   ['photos', 'photos_before', 'INTEGER NOT NULL DEFAULT 0'], ['photos', 'photos_after', 'INTEGER NOT NULL DEFAULT 0'],
   ['yellowAt', 'yellow_at', 'INTEGER'], ['deadlineAt', 'deadline_at', 'INTEGER'],
 ];
-const BOOLEAN = new Set(['reopened', 'self_handled', 'on_time']);
 
 const INDEXES = `
 CREATE INDEX IF NOT EXISTS tickets_grid_seq ON tickets (grid_code, seq);
@@ -83,31 +83,31 @@ export function migrateTickets(db: Database.Database): void {
 
 type Row = Record<string, string | number | null>;
 
+/** A ticket row as a record. Written out field by field: the generic version (a loop over
+ * LOOP_COLUMNS and object spreads) cost ~20 µs a row, 4 % of a write's CPU. */
 function fromRow(r: Row): TicketRecord {
-  const v = (c: string) => (BOOLEAN.has(c) ? (r[c] === null ? null : r[c] === 1) : r[c]);
-  const loop: Record<string, unknown> = {};
-  for (const [field, column] of LOOP_COLUMNS) if (field !== 'photos') loop[field] = v(column);
-  const base = reportedState(r.grid_code as string, r.created_at as number);
-  return {
-    ...base,
-    ...loop,
+  const reported = r.status === 'reported';
+  const record: TicketRecord = {
+    status: r.status as TicketRecord['status'], version: r.version as number, gridCode: r.grid_code as string,
+    item: r.item as string | null, level: r.level as TicketRecord['level'], platform: r.platform as string | null,
+    department: r.department as string | null, tier: r.tier as TicketRecord['tier'], reportedAt: r.created_at as number,
+    registeredAt: r.registered_at as number | null,
     // The spine's reported tickets have no step: their verification runs from the report.
-    step: (r.step ?? (r.status === 'reported' ? 'verify' : null)) as LoopState['step'],
-    stepStartedAt: (r.step_started_at ?? (r.status === 'reported' ? r.created_at : null)) as number | null,
-    onTime: v('on_time') as boolean | null,
+    step: (r.step ?? (reported ? 'verify' : null)) as LoopState['step'],
+    stepStartedAt: (r.step_started_at ?? (reported ? r.created_at : null)) as number | null,
+    limitMs: r.limit_ms as number | null, pausedMs: r.paused_ms as number, pausedSince: r.paused_since as number | null,
+    extensionHours: r.extension_hours as number | null, reminded: r.reminded as number, supervised: r.supervised as number,
+    rework: r.rework as number, escalated: r.escalated as number, reopened: r.reopened === 1, selfHandled: r.self_handled === 1,
+    satisfaction: r.satisfaction as number | null, rejectReason: r.reject_reason as TicketRecord['rejectReason'],
+    duplicateOf: r.duplicate_of as string | null, closedAt: r.closed_at as number | null, onTime: r.on_time === null ? null : r.on_time === 1,
     photos: { before: r.photos_before as number, after: r.photos_after as number },
-    seq: r.seq as number,
-    createdAt: r.created_at as number,
-    gridCode: r.grid_code as string,
-    status: r.status as TicketRecord['status'],
-    category: r.category as TicketRecord['category'],
-    source: r.source as TicketRecord['source'],
-    lon: r.lon as number,
-    lat: r.lat as number,
-    description: r.description as string,
-    department: r.department as string | null,
-    ...(r.reporter_name !== null && r.reporter_phone !== null ? { reporter: { name: r.reporter_name as string, phone: r.reporter_phone as string } } : {}),
+    yellowAt: r.yellow_at as number | null, deadlineAt: r.deadline_at as number | null,
+    reportedBy: r.reported_by as string | null, clientId: r.client_id as string | null, crs: r.crs as string | null,
+    seq: r.seq as number, createdAt: r.created_at as number, category: r.category as TicketRecord['category'],
+    source: r.source as TicketRecord['source'], lon: r.lon as number, lat: r.lat as number, description: r.description as string,
   } as TicketRecord;
+  if (r.reporter_name !== null && r.reporter_phone !== null) record.reporter = { name: r.reporter_name as string, phone: r.reporter_phone as string };
+  return record;
 }
 
 /** The loop state's own fields (not the photo counts, nor who reported and how). */
@@ -158,7 +158,7 @@ export function prefixRange(area: string): [string, string] {
   return [area, area + ':'];
 }
 
-export function sqliteTicketStore(db: Database.Database): TicketStore {
+export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = groupCommit(db)): TicketStore {
   const loopCols = Object.keys(loopValues(reportedState('', 0)));
   const insertStmt = db.prepare(insertSql('tickets', TICKET_COLUMNS));
   const updateStmt = db.prepare(`UPDATE tickets SET ${loopCols.map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq AND version = @expected`);
@@ -248,15 +248,18 @@ export function sqliteTicketStore(db: Database.Database): TicketStore {
 
   return {
     async insert(t: NewTicket) {
-      if (t.clientId) {
-        const known = byClientId.get(t.reportedBy, t.clientId) as Row | undefined;
-        if (known) return { record: fromRow(known), created: false, change: changeOf.get(known.seq) as number };
-      }
-      const [seq, change] = insertTx(t, reportEntry(t)); // committed when it returns
-      return { record: fromRow(getStmt.get(seq) as Row), created: true, change };
+      const entry = reportEntry(t);
+      // Looked up inside the batch: a retry in the same batch sees the first one's row.
+      const done = await commit(() => {
+        const known = t.clientId ? (byClientId.get(t.reportedBy, t.clientId) as Row | undefined) : undefined;
+        if (known) return { row: known, created: false, change: changeOf.get(known.seq) as number };
+        const [seq, change] = insertTx(t, entry);
+        return { row: getStmt.get(seq) as Row, created: true, change };
+      });
+      return { record: fromRow(done.row), created: done.created, change: done.change }; // committed
     },
     async transition(seq, expectedVersion, next, entry, kpi) {
-      const change = transitionTx(seq, expectedVersion, next, entry, kpi);
+      const change = await commit(() => transitionTx(seq, expectedVersion, next, entry, kpi));
       return change === null ? 'conflict' : { change };
     },
     lastChange: async () => lastChangeStmt.get() as number,

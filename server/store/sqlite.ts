@@ -1,7 +1,8 @@
 // The embedded store: better-sqlite3 in WAL mode under DATA_DIR.
-// Each insert is its own committed transaction before the HTTP answer, so an
-// acknowledged ticket survives a killed process (WAL + synchronous=NORMAL is durable
-// against process death; FULL would add power-loss durability at ~1 fsync per write).
+// Each write is committed before the HTTP answer (writes arriving together share one
+// commit: sqlite-group-commit.ts), so an acknowledged ticket survives a killed process
+// (WAL + synchronous=NORMAL is durable against process death; FULL would add power-loss
+// durability at ~1 fsync per commit).
 // Writes are run to completion with `.run()`: a statement stepped only to its first row
 // (`INSERT … RETURNING` through `.get()`) hides the commit's error (SQLITE_FULL) and
 // holds a read snapshot that stops every checkpoint, so the WAL grows without bound.
@@ -15,6 +16,7 @@ import { KPI_SCHEMA, sqliteKpiStore } from './sqlite-kpi.ts';
 import { DataDirInUseError, withFullDiskErrors } from './errors.ts';
 import { sqliteAccessStore } from './sqlite-access.ts';
 import { sqliteAuditStore } from './sqlite-audit.ts';
+import { groupCommit } from './sqlite-group-commit.ts';
 import { describeOwner, writeOwner } from './lock.ts';
 
 export interface SqliteOptions {
@@ -58,12 +60,13 @@ export function openSqliteStores(dataDir: string, opts: SqliteOptions = {}): Sql
   db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
   migrateTickets(db);
   db.exec(KPI_SCHEMA);
+  const commit = groupCommit(db); // one queue: reports, steps and audit rows share commits
   const stores: SqliteStores = {
     db,
-    tickets: withFullDiskErrors(sqliteTicketStore(db)),
+    tickets: withFullDiskErrors(sqliteTicketStore(db, commit)),
     kpi: sqliteKpiStore(db),
     access: withFullDiskErrors(sqliteAccessStore(db)),
-    audit: withFullDiskErrors(sqliteAuditStore(db)),
+    audit: withFullDiskErrors(sqliteAuditStore(db, commit)),
     close: () => db.close(),
   };
   if (opts.maxPageCount) db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxPageCount))}`);

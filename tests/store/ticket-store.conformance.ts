@@ -57,6 +57,9 @@ export function ticketStoreConformance(name: string, make: () => Promise<{ store
       expect(back).toMatchObject({ status: 'reported', version: 1, gridCode: G1, description: '井盖缺失', tier: 'community', photos: { before: 0, after: 0 } });
       expect(await s.tickets.total()).toBe(1);
       expect(await s.tickets.lastChange()).toBe(change);
+      // Every field of the loop's state comes back, none left undefined.
+      for (const k of Object.keys(reportedState(G1, T0))) expect(back).toHaveProperty(k);
+      expect(Object.entries(back!).filter(([, v]) => v === undefined)).toEqual([]);
     }));
 
     it('stores a retried report once per reporter and client id', withStore(async (s) => {
@@ -67,6 +70,32 @@ export function ticketStoreConformance(name: string, make: () => Promise<{ store
       expect(b.record.seq).toBe(a.record.seq);
       expect(c.created).toBe(true);
       expect(await s.tickets.total()).toBe(2);
+    }));
+
+    it('stores retries sent at the same moment once, and answers them all with that ticket', withStore(async (s) => {
+      const all = await Promise.all(Array.from({ length: 5 }, (_, i) => report(s, G1, T0 + i, { clientId: 'key-00000002' })));
+      expect(all.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(all.map((r) => r.record.seq)).size).toBe(1);
+      expect(new Set(all.map((r) => r.change)).size).toBe(1);
+      expect(await s.tickets.total()).toBe(1);
+    }));
+
+    it('decides writes sent at the same moment each on its own: one conflict refuses only itself', withStore(async (s) => {
+      const [a, b] = await Promise.all([report(s), report(s, G2)]);
+      const o = act(a.record, { action: 'verify', item: 'SR-01-001', level: 'general' }, ctx(T0 + H));
+      const p = act(b.record, { action: 'verify', item: 'SR-01-001', level: 'general' }, ctx(T0 + H));
+      if (!o.ok || !p.ok) throw new Error('not verifiable');
+      // The second write on `a` was decided on the version the first moves past.
+      const [first, second, other] = await Promise.all([
+        s.tickets.transition(a.record.seq, 1, o.next, o.entry),
+        s.tickets.transition(a.record.seq, 1, o.next, o.entry),
+        s.tickets.transition(b.record.seq, 1, p.next, p.entry),
+      ]);
+      expect(first).not.toBe('conflict');
+      expect(second).toBe('conflict');
+      expect(other).not.toBe('conflict');
+      expect((await s.tickets.timeline(a.record.seq)).map((e) => e.action)).toEqual(['report', 'verify']);
+      expect((await s.tickets.get(b.record.seq))!.status).toBe('registered');
     }));
 
     it('moves a ticket only from the version it was decided on, with its timeline entry', withStore(async (s) => {

@@ -25,12 +25,13 @@ export interface ServerChild {
 
 const ADMIN_PASSWORD = `bench-${randomBytes(9).toString('base64url')}`;
 
-/** The server with the writes rate limit lifted (the benches measure what the server can
+/** The server with the writes rate limit lifted (BENCH_SERVER_NODE_ARGS: extra node flags for
+ * it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes) (the benches measure what the server can
  * take, not the per-account limit, which is 1,200 writes a minute by default). `dir`: a data
  * directory to start on (a seeded store), kept when it stops; a fresh one otherwise. */
 export async function startServerChild(name: string, o: { dir?: string } = {}): Promise<ServerChild> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), `one-net-${name}-`));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'index.ts')], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', join(root, 'server', 'index.ts')], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0', ADMIN_PASSWORD, RATE_WRITES_PER_MIN: '1000000000' },
     stdio: ['ignore', 'pipe', 'pipe'],
