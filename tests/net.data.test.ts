@@ -1,5 +1,6 @@
 // Invariants of the shipped net of Changzhou (data/net), checked on every feature.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import GeometryFactory from 'jsts/org/locationtech/jts/geom/GeometryFactory.js';
 import UnaryUnionOp from 'jsts/org/locationtech/jts/operation/union/UnaryUnionOp.js';
 import { loadNet } from '../server/net/load.ts';
 import { gridSequence, gridTypeFromCode, levelOfCode, readingOrder } from '../server/net/codes.ts';
-import type { Area, AreaGeometry, Grid, Net } from '../server/net/types.ts';
+import type { Area, AreaGeometry, Grid, Net, Worker } from '../server/net/types.ts';
 import { bufferZeroBoth, pointInGeom, ringSignedArea, toJsts, type JstsGeom, polygons, validationError } from '../scripts/net/geom.ts';
 import { convertSource } from '../scripts/net/clean.ts';
 import { readDistricts } from '../scripts/net/sources.ts';
@@ -204,6 +205,89 @@ describe('the net of 常州市', () => {
 
   it('labels lie inside their areas', () => {
     for (const a of net.areas.values()) if (a.level !== 'city') expect(pointInGeom(a.label[0], a.label[1], geom.get(a.code)!), a.code).toBe(true);
+  });
+});
+
+describe('the grid teams (synthetic)', () => {
+  const isVillage = (g: Grid) => g.code[9] === '2' || g.code[9] === '3';
+  const team = (g: Grid) => g.team!.members.map((id) => net.members.get(id)!);
+  const roleCount = (ws: Worker[]) => ({
+    liaison: ws.filter((w) => w.role === 'liaison').length,
+    leader: ws.filter((w) => w.role === 'leader').length,
+    full_time: ws.filter((w) => w.role === 'full_time').length,
+  });
+
+  it('an urban base grid is "4+X", a village grid "3+X" (no full-time worker), a dedicated grid "2+X" (leader and part-time)', () => {
+    const seen = { urban: 0, village: 0, dedicated: 0 };
+    for (const g of grids()) {
+      const ws = team(g);
+      const kind = g.type === 'dedicated' ? 'dedicated' : isVillage(g) ? 'village' : 'urban';
+      seen[kind]++;
+      const want = { urban: { liaison: 1, leader: 1, full_time: 1 }, village: { liaison: 1, leader: 1, full_time: 0 }, dedicated: { liaison: 0, leader: 1, full_time: 0 } }[kind];
+      expect(roleCount(ws), `${g.code} (${kind})`).toEqual(want);
+      expect(ws.filter((w) => w.role === 'part_time').length, `${g.code}: part-time workers`).toBeGreaterThanOrEqual(1);
+      // one part-time worker per started 400 households: a 750-household village grid has two
+      expect(ws.filter((w) => w.role === 'part_time').length, g.code).toBe(Math.max(1, Math.ceil(g.households / 400)));
+      expect(g.team!.volunteers, `${g.code}: the X`).toBeGreaterThanOrEqual(1);
+      expect(ws.map((w) => w.role), `${g.code}: role order`).toEqual([...ws.map((w) => w.role)].sort((a, b) => ['liaison', 'leader', 'full_time', 'part_time'].indexOf(a) - ['liaison', 'leader', 'full_time', 'part_time'].indexOf(b)));
+    }
+    expect(seen).toEqual({ urban: 3059, village: 1923, dedicated: 1316 });
+  });
+
+  it('only the phone carriers send positions: Grid.workers and Net.workers are exactly the members who carry a 网格通', () => {
+    const carriers = [...net.members.values()].filter((w) => w.carriesPhone);
+    expect([...net.workers.keys()]).toEqual(carriers.map((w) => w.id));
+    for (const g of grids()) expect(g.workers, g.code).toEqual(team(g).filter((w) => w.carriesPhone).map((w) => w.id));
+    for (const w of net.members.values()) {
+      expect(w.phone, w.id).toMatch(/^1\d\d\*{4}\d{4}$/);
+      expect(typeof w.carriesPhone, w.id).toBe('boolean');
+      if (w.role === 'liaison' || w.role === 'leader') expect(w.carriesPhone, w.id).toBe(false);
+    }
+  });
+
+  it('the 8,658 phone carriers are the ones generated before the teams existed: same ids, names, roles, grids and phones', () => {
+    // sha256 over JSON [id, name, role, grid, phone] + "\n" per carrier in id order, taken from
+    // the committed workers.json of c5355e8, when it held only the carriers.
+    const h = createHash('sha256');
+    for (const w of net.workers.values()) h.update(JSON.stringify([w.id, w.name, w.role, w.grid, w.phone]) + '\n');
+    expect(net.workers.size).toBe(8658);
+    expect(h.digest('hex')).toBe('5b50a26785e7c052b50b2f564f1c2347598fe0dadcec260fc3ea2643b08acd4d');
+  });
+
+  it('3,967 liaison cadres, as in C市, each serving a run of neighbouring base grids of one community', () => {
+    const liaisons = [...net.members.values()].filter((w) => w.role === 'liaison');
+    expect(liaisons).toHaveLength(3967);
+    const served = new Map<string, string>();
+    for (const l of liaisons) {
+      const community = l.id.slice(1, 13);
+      expect(l.id, 'L<community>-<n>').toMatch(/^L\d{12}-\d+$/);
+      expect(l.grids!.length, l.id).toBeGreaterThanOrEqual(1);
+      expect(l.grid).toBe(l.grids![0]);
+      for (const code of l.grids!) {
+        expect((net.areas.get(code) as Grid).type, `${l.id}: ${code}`).toBe('base');
+        expect(net.areas.get(code)!.parent, `${l.id} serves ${code} outside its community`).toBe(community);
+        expect(served.has(code), `${code} has two liaisons`).toBe(false);
+        served.set(code, l.id);
+      }
+      // consecutive codes: neighbours in the reading order west→east, north→south
+      const seq = l.grids!.map(gridSequence);
+      expect(seq, l.id).toEqual(seq.map((_, i) => seq[0] + i));
+    }
+    expect(served.size, 'every base grid has its liaison').toBe(grids().filter((g) => g.type === 'base').length);
+    const perCadre = served.size / liaisons.length;
+    expect(perCadre).toBeCloseTo(4982 / 3967, 3);
+    expect(Math.max(...liaisons.map((l) => l.grids!.length))).toBeLessThanOrEqual(2);
+  });
+
+  it('new members are numbered on after the carriers of their grid, and every id is unique', () => {
+    for (const g of grids()) {
+      const own = team(g).filter((w) => w.role !== 'liaison').map((w) => w.id).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      expect(own, g.code).toEqual(own.map((_, i) => `W${g.code}-${i + 1}`));
+      expect(own.slice(0, g.workers.length), `${g.code}: carriers first`).toEqual(g.workers);
+    }
+    const raw = JSON.parse(fs.readFileSync(path.join(root, 'data/net/workers.json'), 'utf8')) as Worker[];
+    expect(new Set(raw.map((w) => w.id)).size).toBe(raw.length);
+    expect(net.members.size).toBe(raw.length);
   });
 });
 

@@ -14,8 +14,18 @@ export interface AreaRef {
 export interface Worker {
   id: string;
   name: string;
-  role: 'full_time' | 'part_time' | 'leader' | string;
+  /** liaison 网格联络员, leader 网格长, full_time 专职网格员, part_time 兼职网格员. */
+  role: 'liaison' | 'leader' | 'full_time' | 'part_time' | string;
+  /** Masked by the server unless the reader may see personal data. */
   phone: string;
+  /** Carries the grid's phone (网格通), so it is on the wall's workers layer. */
+  carriesPhone?: boolean;
+}
+
+/** A grid's team (synthetic): named members in role order, volunteers as a count. */
+export interface GridTeam {
+  members: Worker[];
+  volunteers: number;
 }
 
 export interface Area {
@@ -33,7 +43,10 @@ export interface Area {
   type?: 'base' | 'dedicated';
   households?: number;
   unit?: string;
+  /** The phone carriers. */
   workers?: Worker[];
+  /** The whole team ("4+X", "3+X", "2+X"). */
+  team?: GridTeam;
 }
 
 export interface Reporter {

@@ -1,6 +1,7 @@
 // The whole generator: real districts, streets and communities; synthetic boundaries below
-// the district, grids, households and workers. Every random draw comes from rngFor(SEED, code).
-import type { Area, AreaFeature, Grid, Level, Worker } from '../../server/net/types.ts';
+// the district, grids, households and grid teams. Every random draw comes from rngFor(SEED, key),
+// the key an area's code (teams: `team <grid>`, `liaisons <community>`).
+import type { Area, AreaFeature, Grid, GridVolunteers, Level, Worker } from '../../server/net/types.ts';
 import { CITY_CODE, gridCode, readingOrder } from '../../server/net/codes.ts';
 import { allocate } from './allocate.ts';
 import { cleanDistricts, type CleanDistrict } from './clean.ts';
@@ -11,6 +12,7 @@ import { rngFor } from './random.ts';
 import { nodeRings, type NodingStats } from './topology.ts';
 import { CITY, readCommunities, readDistricts, readStreets, type SourceUnit } from './sources.ts';
 import { householdDensity } from './urban.ts';
+import { gridTeam, liaisonCounts, liaisons } from './teams.ts';
 import { gridWorkers } from './workers.ts';
 
 export const SEED = 20240402;
@@ -21,7 +23,10 @@ export const TOTAL_HOUSEHOLDS = 2_000_000;
 
 export interface BuiltNet {
   areas: (Area | Grid)[];
+  /** Every named team member (phone carriers and the rest), in id order. */
   workers: Worker[];
+  /** Volunteers per grid, in grid code order. */
+  volunteers: GridVolunteers[];
   features: Record<Exclude<Level, 'city'>, AreaFeature[]>;
   districts: CleanDistrict[];
   noding: NodingStats;
@@ -97,8 +102,10 @@ export function buildNet(root: string): BuiltNet {
     return k * (streetKind(c.parent!) === 'zone' ? 2 : 1) * Math.sqrt(hh[i]);
   });
   const dedCounts = allocate(TOTAL_DEDICATED, dedWeights, 0, 99);
+  const liaisonsPer = liaisonCounts(baseCounts);
 
   const workers: Worker[] = [];
+  const volunteers: GridVolunteers[] = [];
   comms.forEach((c, ci) => {
     const cg = geomOf.get(c.code)!;
     const nb = baseCounts[ci], nd = dedCounts[ci];
@@ -124,7 +131,9 @@ export function buildNet(root: string): BuiltNet {
           : unit === '企业' && rng() < 0.15 ? 20 + Math.floor(rng() * 60) : 0;
         const name = type === 'base' ? `${c.name}第${k + 1}网格` : `${c.name}·${unit}专属网格`;
         const ws = gridWorkers(code, type, urban, households, rng);
-        workers.push(...ws);
+        const team = gridTeam(code, type, urban, households, ws, rngFor(SEED, `team ${code}`));
+        workers.push(...ws, ...team.members);
+        volunteers.push({ grid: code, volunteers: team.volunteers });
         const grid: Grid = {
           ...areaRecord(code, name, 'grid', c.code, p.geometry, true),
           level: 'grid', type, households, workers: ws.map((w) => w.id), ...(unit ? { unit } : {}),
@@ -133,6 +142,8 @@ export function buildNet(root: string): BuiltNet {
         feature(code, name, 'grid', p.geometry);
       });
     }
+    const baseCodes = groups.base.map((_, k) => gridCode(c.code, 1 + k));
+    workers.push(...liaisons(c.code, baseCodes, liaisonsPer[ci], rngFor(SEED, `liaisons ${c.code}`)));
   });
 
   // Dedicated grids that share a unit type within a community get a running number.
@@ -184,5 +195,6 @@ export function buildNet(root: string): BuiltNet {
     features[level].sort((a, b) => a.properties.code.localeCompare(b.properties.code));
   }
   workers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { areas, workers, features, districts, noding };
+  volunteers.sort((a, b) => (a.grid < b.grid ? -1 : a.grid > b.grid ? 1 : 0));
+  return { areas, workers, volunteers, features, districts, noding };
 }

@@ -1,7 +1,8 @@
 // Grid workers who carry a grid phone (网格通). Urban base grid "4+X": its full-time worker
 // carries one, and so does a part-time worker where the grid has 300 households or more; village base grid "3+X": one part-time worker;
-// dedicated grid "2+X": the unit's part-time worker. Liaison cadres, leaders and volunteers
-// share these phones in the field, so they are not listed here.
+// dedicated grid "2+X": the unit's part-time worker. The rest of each team (liaison cadres,
+// leaders, part-time workers without a phone, volunteers) is drawn in teams.ts from streams
+// of its own, so that these draws, interleaved with the community's, never move.
 import type { Worker } from '../../server/net/types.ts';
 import { maskedPhone, personName } from './naming.ts';
 import type { Rng } from './random.ts';
@@ -18,5 +19,6 @@ export function gridWorkers(gridCode: string, type: 'base' | 'dedicated', urban:
     role,
     grid: gridCode,
     phone: maskedPhone(rng),
+    carriesPhone: true,
   }));
 }

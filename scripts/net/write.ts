@@ -1,10 +1,10 @@
-// Serialise the net: areas.json and workers.json (one record per line, diff-friendly) and
+// Serialise the net: areas.json, workers.json and volunteers.json (one record per line, diff-friendly) and
 // one GeoJSON FeatureCollection per level; the big levels gzipped at a fixed level, which
 // is byte-deterministic.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Area, AreaFeature, Grid, Level, Worker } from '../../server/net/types.ts';
+import type { Area, AreaFeature, Grid, GridVolunteers, Level, Worker } from '../../server/net/types.ts';
 
 export const GZIP_LEVELS: Level[] = ['community', 'grid'];
 
@@ -12,7 +12,7 @@ function lines(items: unknown[]): string {
   return '[\n' + items.map((x) => JSON.stringify(x)).join(',\n') + '\n]\n';
 }
 
-export function writeNet(dir: string, areas: (Area | Grid)[], workers: Worker[], features: Record<Exclude<Level, 'city'>, AreaFeature[]>): Record<string, number> {
+export function writeNet(dir: string, areas: (Area | Grid)[], workers: Worker[], volunteers: GridVolunteers[], features: Record<Exclude<Level, 'city'>, AreaFeature[]>): Record<string, number> {
   fs.mkdirSync(dir, { recursive: true });
   const sizes: Record<string, number> = {};
   const put = (name: string, data: string | Buffer) => {
@@ -21,6 +21,7 @@ export function writeNet(dir: string, areas: (Area | Grid)[], workers: Worker[],
   };
   put('areas.json', lines(areas));
   put('workers.json', lines(workers));
+  put('volunteers.json', lines(volunteers));
   for (const level of ['district', 'street', 'community', 'grid'] as const) {
     const text = '{"type":"FeatureCollection","features":' + lines(features[level]).trimEnd() + '}\n';
     if (GZIP_LEVELS.includes(level)) put(`${level}.geojson.gz`, zlib.gzipSync(text, { level: 9 }));

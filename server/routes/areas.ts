@@ -32,6 +32,14 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, static
               type: 'array',
               items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, phone: { type: 'string' } } },
             },
+            team: {
+              type: 'object',
+              description: "The grid's team (4+X, 3+X or 2+X; synthetic): its named members and its volunteers' count",
+              properties: {
+                volunteers: { type: 'integer' },
+                members: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, phone: { type: 'string' }, carriesPhone: { type: 'boolean' } } } },
+              },
+            },
           },
         },
       },
@@ -48,9 +56,10 @@ export const areaRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, static
     const g = a as Grid;
     // Workers' phones are personal data: masked for displays, leaders and other scopes.
     const full = seesPersonalData(req.principal, g.code);
-    const workers = g.workers.map((id) => net.workers.get(id)).filter((w) => w !== undefined)
-      .map((w) => (full ? w : { ...w, phone: maskPhone(w.phone) }));
-    return { ...base, workers };
+    const masked = <W extends { phone: string }>(w: W) => (full ? w : { ...w, phone: maskPhone(w.phone) });
+    const workers = g.workers.map((id) => net.workers.get(id)).filter((w) => w !== undefined).map(masked);
+    const team = g.team && { volunteers: g.team.volunteers, members: g.team.members.map((id) => net.members.get(id)).filter((w) => w !== undefined).map(masked) };
+    return { ...base, workers, team }; // after `base`: the grid in memory holds the team's ids
   });
 
   app.get<{ Querystring: { parent: string } }>('/api/grids', {

@@ -1,11 +1,72 @@
-// The selected grid: who and what it is, who walks it, and its latest tickets.
+// The selected grid: who and what it is, its team (who walks it), and its latest tickets.
 import { ticketCss } from '../live/statusColors.ts';
 import { clearSelection } from '../selection.ts';
 import { useWall } from '../store.ts';
+import type { Area, Worker } from '../types.ts';
 import { Breadcrumb } from './Breadcrumb.tsx';
 import { dayAndTime, GRID_TYPE_NAME, nameOf, ROLE_NAME } from './format.ts';
 
 const num = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 });
+
+const ROLE_ORDER = ['liaison', 'leader', 'full_time', 'part_time'];
+
+/** Members grouped by role in the team's order (liaison, leader, full-time, part-time). */
+function byRole(members: Worker[]): [string, Worker[]][] {
+  const groups = new Map<string, Worker[]>();
+  for (const w of members) groups.set(w.role, [...(groups.get(w.role) ?? []), w]);
+  const rank = (r: string) => (ROLE_ORDER.includes(r) ? ROLE_ORDER.indexOf(r) : ROLE_ORDER.length);
+  return [...groups].sort((a, b) => rank(a[0]) - rank(b[0]));
+}
+
+/**
+ * The grid's team as the field names it: "4+X" for an urban base grid, "3+X" for a village
+ * one, "2+X" for a dedicated grid: the number of roles filled, plus X volunteers. Only the
+ * 网格通 carriers move on the wall, so they are marked. A server without teams still sends
+ * `workers` (the carriers): shown as before.
+ */
+function TeamSection({ area }: { area: Area }) {
+  const team = area.team;
+  const members = team?.members ?? area.workers ?? [];
+  if (members.length === 0) return null;
+  const groups = byRole(members);
+  return (
+    <section className="panel-section" data-testid="grid-team">
+      <h3>
+        网格力量
+        {team && <span className="team-formula" data-testid="team-formula">{` ${groups.length}+X`}</span>}
+        <span className="team-synthetic" style={{ fontSize: 15, color: 'var(--muted)', fontWeight: 400, marginLeft: 10 }}>
+          人员为合成数据（synthetic）
+        </span>
+      </h3>
+      <ul className="workers">
+        {groups.flatMap(([role, ws]) =>
+          ws.map((w, i) => (
+            <li key={w.id} className="worker" data-role={role}>
+              <span className="worker-role">{i === 0 ? `${ROLE_NAME[role] ?? role}${ws.length > 1 ? ` ×${ws.length}` : ''}` : ''}</span>
+              <span className="worker-name">{w.name}</span>
+              <span className="worker-phone" data-testid="worker-phone">
+                {w.phone}
+              </span>
+              {w.carriesPhone && (
+                <span className="worker-carrier" title="携带网格通，位置上图" style={{ fontSize: 15, color: '#7fd3a6' }}>
+                  网格通
+                </span>
+              )}
+            </li>
+          )),
+        )}
+        {team && (
+          <li className="worker" data-role="volunteer">
+            <span className="worker-role">{ROLE_NAME.volunteer ?? '志愿者'}</span>
+            <span className="worker-name" data-testid="team-volunteers">
+              {team.volunteers} 人
+            </span>
+          </li>
+        )}
+      </ul>
+    </section>
+  );
+}
 
 export function GridPanel() {
   const selection = useWall((s) => s.selection);
@@ -50,22 +111,7 @@ export function GridPanel() {
         </dl>
       )}
 
-      {area?.workers && area.workers.length > 0 && (
-        <section className="panel-section">
-          <h3>网格力量</h3>
-          <ul className="workers">
-            {area.workers.map((w) => (
-              <li key={w.id} className="worker">
-                <span className="worker-role">{ROLE_NAME[w.role] ?? w.role}</span>
-                <span className="worker-name">{w.name}</span>
-                <span className="worker-phone" data-testid="worker-phone">
-                  {w.phone}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {area && <TeamSection area={area} />}
 
       {area && (
         <section className="panel-section panel-tickets">
