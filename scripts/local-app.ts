@@ -37,7 +37,7 @@ export interface LocalApp {
   close(): Promise<void>;
 }
 
-export interface LocalAppOptions extends Pick<AppOptions, 'limits' | 'live' | 'now' | 'sessions' | 'lockout' | 'rates' | 'secret' | 'maxEventLoopDelayMs' | 'deadlineClockMs' | 'statsIntervalMs'> {
+export interface LocalAppOptions extends Pick<AppOptions, 'limits' | 'live' | 'now' | 'sessions' | 'lockout' | 'rates' | 'secret' | 'maxEventLoopDelayMs' | 'deadlineClockMs' | 'statsIntervalMs' | 'patrol'> {
   net?: Net;
   locator?: Locator;
   clientDir?: string | null;
@@ -64,6 +64,7 @@ export async function startLocalApp(o: LocalAppOptions = {}): Promise<LocalApp> 
     // Tests tick the deadline clock themselves.
     deadlineClockMs: o.deadlineClockMs ?? 3_600_000,
     statsIntervalMs: o.statsIntervalMs,
+    patrol: o.patrol,
     // Tests write fast; the limits themselves are tested with their own settings.
     rates: { writesPerMinute: 1_000_000, ...o.rates } });
   let url = '';

@@ -51,6 +51,9 @@ import { departmentRoutes } from './routes/departments.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { isOpen311Path, open311Routes, open311Unrouted } from './routes/open311.ts';
 import { photoRoutes } from './routes/photos.ts';
+import { osmandRoutes } from './routes/osmand.ts';
+import { patrolRoutes } from './routes/patrol.ts';
+import { createPatrol, startPatrol } from './patrol/service.ts';
 
 export type { AppDeps } from './routes/deps.ts';
 
@@ -85,6 +88,8 @@ export interface AppOptions {
   allowedOrigins?: string[];
   /** Where uploaded photos are kept (`<DATA_DIR>/photos`); without it uploads are a 503. */
   photosDir?: string;
+  /** Patrol: days of tracks kept, silence before a device shows offline, ms between frames. */
+  patrol?: { retentionDays?: number; offlineAfterMs?: number; frameIntervalMs?: number };
 }
 
 export type App = FastifyInstance & { live: Live; sessions: Sessions; accessTable: AccessEntry[]; deadlineClock: DeadlineClock };
@@ -135,6 +140,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   let tiles = opts.tiles;
   // The catalogue names departments: a broken one stops the start here, not a dispatch later.
   const departments = loadDepartments();
+  const locator = opts.locator ?? createLocator(opts.net);
   const deps: AppDeps = {
     net: opts.net,
     store: opts.stores.tickets,
@@ -150,7 +156,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       signInsPerMinute: Number(process.env.RATE_SIGNINS_PER_MIN ?? 30),
       ...opts.rates,
     },
-    locator: opts.locator ?? createLocator(opts.net),
+    locator,
     // The tile indexes (~0.15 s to build) only when the first tile is asked for.
     tiles: {
       tile: (z, x, y) => (tiles ??= createNetTiles(opts.net)).tile(z, x, y),
@@ -161,9 +167,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     staticJson: createStaticJsonCache(),
     clock: defaultWorkClock,
     photosDir: opts.photosDir ?? null,
+    patrol: createPatrol({ net: opts.net, tracks: opts.stores.tracks, locator, access: opts.stores.access, now, ...opts.patrol }),
     statsPush: createStatsPush({ net: opts.net, store: opts.stores.tickets, kpi: opts.stores.kpi, now }, () => live.io, opts.statsIntervalMs),
   };
   app.addHook('onClose', async () => deps.statsPush.stop());
+  await startPatrol(app, deps.patrol, live);
   const deadlineClock = startDeadlineClock({ store: deps.store, loop: loopService(deps), live, statsPush: deps.statsPush, now, intervalMs: opts.deadlineClockMs, log: app.log });
   app.addHook('onClose', async () => deadlineClock.stop());
   app.decorate('deadlineClock', deadlineClock);
@@ -188,7 +196,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
     },
   });
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes, osmandRoutes, patrolRoutes]) {
     await app.register(routes, deps);
   }
   app.get('/api/docs/json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());

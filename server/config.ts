@@ -10,6 +10,8 @@ export interface Config {
   simRate: number;
   /** The simulator's seed: SIM_SEED to replay a run, otherwise new each start. */
   simSeed: number;
+  /** Simulated grid phones (SIM_PHONES; default: every phone carrier of the net). */
+  simPhones: number;
 }
 
 function num(name: string, fallback: number): number {
@@ -28,5 +30,6 @@ export function readConfig(): Config {
     simulate: process.env.SIMULATE !== '0',
     simRate: num('SIM_RATE', 60),
     simSeed: num('SIM_SEED', Date.now() % 2 ** 32),
+    simPhones: num('SIM_PHONES', Infinity),
   };
 }

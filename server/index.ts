@@ -9,6 +9,9 @@ import { DataDirInUseError } from './store/errors.ts';
 import { buildApp } from './app.ts';
 import { simSpeedFromEnv, startCitySimulation } from './sim/city.ts';
 import { ensureSimAccounts } from './sim/accounts.ts';
+import { simPhones, startPhoneSim } from './sim/phones.ts';
+import { defaultWorkClock } from './domain/workclock.ts';
+import { createLocator } from './geo/locator.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const config = readConfig();
@@ -31,7 +34,8 @@ const demo = config.simulate ? await ensureDemo(stores.access, net, config.dataD
 const simSpeed = config.simulate ? simSpeedFromEnv() : 0;
 const simAccounts = config.simulate ? await ensureSimAccounts(stores.access, net, Date.now()) : null;
 const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const app = await buildApp({ net, stores, photosDir: join(config.dataDir, 'photos'), secret: sessionSecret(config.dataDir), allowedOrigins, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+const locator = createLocator(net);
+const app = await buildApp({ net, stores, locator, photosDir: join(config.dataDir, 'photos'), secret: sessionSecret(config.dataDir), allowedOrigins, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ port: config.port, host: config.host });
 
 const { port, address } = app.server.address() as { port: number; address: string };
@@ -49,10 +53,21 @@ const sim = simAccounts
   })
   : null;
 
+// The grid phones: SIM_PHONES of the net's phone carriers (all by default) walk their grids
+// and send fixes through /osmand, each with its own device token.
+const phones = config.simulate && config.simPhones > 0
+  ? startPhoneSim({
+    baseUrl: `http://${self}:${port}`, phones: await simPhones(stores.access, net, config.dataDir, Date.now(), config.simPhones),
+    gridAt: (lon, lat) => locator.gridAt(lon, lat), clock: defaultWorkClock, seed: config.simSeed,
+    onError: (e) => app.log.warn({ err: e }, 'phone simulator: a fix was not sent'),
+  })
+  : null;
+
 console.log(`一张网 One Net — the wall is on ${url}`);
 console.log(`  net: ${net.areas.size} areas, ${net.features.grid.features.length} grids (started in ${Math.round(performance.now() - t0)} ms)`);
 console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${await store.total()} tickets`);
 console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min, speed ${simSpeed}× (a real second is ${simSpeed} simulated seconds of people's work; limits and lights run on the server's clock), seed ${config.simSeed} (SIM_RATE, SIM_SPEED, SIM_SEED; SIMULATE=0 turns it off)` : 'off'}`);
+console.log(`  grid phones: ${phones ? `${phones.stats().phones} simulated phones walking their grids, a fix every 5 s through /osmand in working hours (5 % on night duty) (SIM_PHONES)` : 'none simulated'}`);
 if (sim && simAccounts) console.log(`  simulator accounts (synthetic, password new each start, in memory only): ${simAccounts.dispatcher}, ${Object.keys(simAccounts.handlers).length} × sim-handler-<department>, ${Object.keys(simAccounts.workers).length} × sim-worker-<district>`);
 console.log(`  API: ${url}/api/docs/json`);
 if (admin.created) console.log(`  admin: created${admin.password ? `, password ${admin.password} (printed once; ADMIN_PASSWORD sets it)` : ' with ADMIN_PASSWORD'}`);
@@ -67,6 +82,7 @@ async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   sim?.stop();
+  phones?.stop();
   try {
     await app.close();
   } finally {

@@ -116,6 +116,13 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /open311/v2/services/:service_code.json': () => ({ url: '/open311/v2/services/SR-01-001.json' }),
     'GET /open311/v2/requests.json': () => ({ url: '/open311/v2/requests.json?status=open&service_code=SR-01-001' }),
     'GET /open311/v2/requests/:service_request_id.json': (s) => ({ url: `/open311/v2/requests/${ids.ticket[s]}.json` }),
+    // A tracker's request without its token: refused (the device auth is tested in api.patrol).
+    'GET /osmand': (s) => ({ url: `/osmand?id=${ids.worker[s]}&lat=${point(s)[1]}&lon=${point(s)[0]}` }),
+    'POST /osmand': (s) => ({ method: 'POST', url: `/osmand?id=${ids.worker[s]}&lat=${point(s)[1]}&lon=${point(s)[0]}` }),
+    'POST /api/positions': (s) => ({ method: 'POST', url: '/api/positions', payload: { fixes: [{ device: ids.worker[s], t: Date.now() - 1000 - ++n, lon: point(s)[0], lat: point(s)[1] }] } }),
+    'GET /api/patrol/devices': (s) => ({ url: `/api/patrol/devices?area=${area(s)}` }),
+    'GET /api/devices/:id/track': (s) => ({ url: `/api/devices/${ids.worker[s]}/track` }),
+    'GET /api/patrol/today': () => ({ url: '/api/patrol/today' }),
     'POST /open311/v2/requests.json': (s) => ({ method: 'POST', url: '/open311/v2/requests.json', payload: { service_code: 'SR-01-001', lat: point(s)[1], long: point(s)[0], description: '路边垃圾堆放' } }),
   };
 }

@@ -17,6 +17,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     audit: AuditNote | null;
   }
+  interface FastifyContextConfig {
+    /** 'failures': a high-volume write (positions) whose refusals only are audited. */
+    audit?: 'failures';
+  }
 }
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -25,6 +29,7 @@ export function installAudit(app: FastifyInstance, audit: AuditStore, now: () =>
   app.decorateRequest('audit', null);
   app.addHook('onResponse', async (req, reply) => {
     if (READS.has(req.method) && !req.audit) return;
+    if (req.routeOptions.config?.audit === 'failures' && reply.statusCode < 400) return;
     const note = req.audit ?? {};
     const params = req.params && typeof req.params === 'object' && Object.keys(req.params).length ? JSON.stringify(req.params) : null;
     try {

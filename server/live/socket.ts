@@ -46,10 +46,19 @@ export interface Live {
   disconnectPrincipal(kind: string, id: string): void;
   /** Cuts the sockets of one session (signed out). */
   disconnectSession(sid: string): void;
+  /** Patrol frames: the areas whose walls (on this node) asked for positions, a volatile
+   * frame to them, and where a joining wall's snapshot comes from. */
+  positions: {
+    areas(): Iterable<string>;
+    send(area: string, frame: Uint8Array): void;
+    snapshotFrom(f: (area: string) => Uint8Array): void;
+  };
   close(): Promise<void>;
 }
 
 const room = (code: string) => `area:${code}`;
+/** Walls that show the workers layer (handshake `auth.layers` includes 'workers'). */
+const positionsRoom = (code: string) => `pos:${code}`;
 const principalRoom = (kind: string, id: string) => `principal:${kind}:${id}`;
 const SESSION_COOKIE = 'one_net_session';
 
@@ -123,6 +132,15 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
     });
   });
 
+  let snapshotOf: ((area: string) => Uint8Array) | null = null;
+  /** Into the area's positions room, with a snapshot first. The snapshot is acknowledged, not
+   * volatile: it must arrive (a volatile packet is dropped while a transport is busy), and an
+   * acknowledged packet is not kept for recovery either. Frames after it are volatile. */
+  function joinPositions(socket: import('socket.io').Socket, area: string) {
+    socket.join(positionsRoom(area));
+    if (snapshotOf) socket.timeout(30_000).emit('positions', snapshotOf(area), () => {});
+  }
+
   const events = {
     /** `join {area}` → `{ ok: true, area }`: leave the current area's room for another's. */
     join: event({
@@ -135,8 +153,10 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
         const p = socket.data.principal as Principal;
         if (!inScope(p, area)) return { ok: false, message: `area: ${area} is outside the scope ${p.scope}` };
         socket.leave(room(socket.data.area));
+        if (socket.data.positions) socket.leave(positionsRoom(socket.data.area));
         socket.data.area = area;
         socket.join(room(area));
+        if (socket.data.positions) joinPositions(socket, area);
         return { ok: true, area };
       },
     }),
@@ -155,6 +175,12 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
       if (kept) socket.data.area = kept.slice(5);
     }
     if (!kept) socket.join(room(socket.data.area));
+    const layers = socket.handshake.auth?.layers;
+    socket.data.positions = Array.isArray(layers) && layers.includes('workers');
+    if (socket.data.positions) {
+      for (const r of [...socket.rooms]) if (r.startsWith('pos:')) socket.leave(r);
+      joinPositions(socket, socket.data.area);
+    }
     serveEvents(socket, events, log);
   });
 
@@ -170,6 +196,17 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
     },
     disconnectSession(sid) {
       io.in(`session:${sid}`).disconnectSockets(true);
+    },
+    positions: {
+      *areas() {
+        for (const r of io.of('/').adapter.rooms.keys()) if (r.startsWith('pos:')) yield r.slice(4);
+      },
+      send(area, frame) {
+        io.local.to(positionsRoom(area)).volatile.emit('positions', frame);
+      },
+      snapshotFrom(f) {
+        snapshotOf = f;
+      },
     },
     // The HTTP server is Fastify's to close; here only the transports end. Clients see a
     // transport close (not a server disconnect) and so reconnect by themselves.

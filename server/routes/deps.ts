@@ -11,6 +11,7 @@ import type { Departments } from '../domain/departments.ts';
 import type { Catalogue } from '../domain/catalogue.ts';
 import type { WorkClock } from '../domain/workclock.ts';
 import type { StatsPush } from '../live/stats-push.ts';
+import type { Patrol } from '../patrol/service.ts';
 
 export interface AppDeps {
   net: Net;
@@ -36,6 +37,8 @@ export interface AppDeps {
   clock: WorkClock;
   /** Where photo evidence is kept (`<DATA_DIR>/photos`); null: this app keeps no photos. */
   photosDir: string | null;
+  /** Devices, their live positions and tracks. */
+  patrol: Patrol;
 }
 
 /** Requests per minute: writes per principal, sign-ins per address. */

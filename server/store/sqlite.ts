@@ -17,6 +17,7 @@ import { DataDirInUseError, withFullDiskErrors } from './errors.ts';
 import { sqliteAccessStore } from './sqlite-access.ts';
 import { sqliteAuditStore } from './sqlite-audit.ts';
 import { groupCommit } from './sqlite-group-commit.ts';
+import { openSqliteTrackStore } from './sqlite-tracks.ts';
 import { describeOwner, writeOwner } from './lock.ts';
 
 export interface SqliteOptions {
@@ -67,7 +68,11 @@ export function openSqliteStores(dataDir: string, opts: SqliteOptions = {}): Sql
     kpi: sqliteKpiStore(db),
     access: withFullDiskErrors(sqliteAccessStore(db)),
     audit: withFullDiskErrors(sqliteAuditStore(db, commit)),
-    close: () => db.close(),
+    tracks: openSqliteTrackStore(dataDir, { lockWaitMs: opts.lockWaitMs }),
+    close: () => {
+      void stores.tracks.close();
+      db.close();
+    },
   };
   if (opts.maxPageCount) db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxPageCount))}`);
   return stores;

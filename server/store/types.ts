@@ -1,5 +1,6 @@
 // One storage interface for the product; SQLite (embedded) implements it now, and a
 // PostgreSQL implementation will implement the same when DATABASE_URL is set.
+import type { TrackStore } from './tracks.ts';
 import type { Status, TicketInput, TicketRecord } from '../domain/ticket.ts';
 import type { LoopState, TimelineEntry } from '../domain/loop.ts';
 import type { Counts, Dimension, KpiDelta } from '../domain/kpi.ts';
@@ -126,6 +127,8 @@ export interface Stores {
   kpi: KpiStore;
   access: AccessStore;
   audit: AuditStore;
+  /** Devices' tracks (patrol), in a store of their own (server/store/tracks.ts). */
+  tracks: TrackStore;
   close(): void;
 }
 

@@ -1,0 +1,71 @@
+// Position ingest, the same for every way a fix arrives (OsmAnd from Traccar Client and
+// trackers, the native batch API for gateways, the phone page): each fix checked and
+// converted to WGS-84 (domain/fix-check.ts), refused alone when wrong, located in its grid,
+// appended to the track store (duplicates — the same device and instant — dropped there),
+// and, once committed, handed to the live positions that frame it for walls.
+import { checkFix, type RawFix } from '../domain/fix-check.ts';
+import type { Fix } from '../domain/fix.ts';
+import type { Locator } from '../geo/locator.ts';
+import type { TrackStore } from '../store/tracks.ts';
+import type { LivePositions } from './live-positions.ts';
+import type { DeviceInfo, Roster } from './roster.ts';
+
+export interface Sent {
+  device: string;
+  fix: RawFix;
+}
+
+export interface Ingested {
+  accepted: number;
+  /** Indices (in the request) of fixes already stored: dropped. */
+  duplicates: number[];
+  rejected: { index: number; message: string }[];
+}
+
+export interface IngestDeps {
+  roster: Roster;
+  tracks: TrackStore;
+  live: LivePositions;
+  locator: Locator;
+  now: () => number;
+  /** The oldest instant a fix may carry (the tracks' retention). */
+  oldest: () => number;
+}
+
+/** `mayWrite(device)`: whether the caller may send this device's fixes (null: yes). */
+export type DeviceCheck = (device: string) => { info: DeviceInfo } | { problem: string };
+
+export function patrolIngest(d: IngestDeps) {
+  return async function ingest(sent: Sent[], check: DeviceCheck): Promise<Ingested> {
+    const lim = { now: d.now(), oldest: d.oldest() };
+    const rejected: Ingested['rejected'] = [];
+    const fixes: Fix[] = [];
+    const from: number[] = []; // request index of each fix kept
+    const devices: DeviceInfo[] = [];
+    for (let k = 0; k < sent.length; k++) {
+      const who = check(sent[k].device);
+      if ('problem' in who) {
+        rejected.push({ index: k, message: who.problem });
+        continue;
+      }
+      const r = checkFix(who.info.id, sent[k].fix, lim);
+      if ('problem' in r) {
+        rejected.push({ index: k, message: r.problem });
+        continue;
+      }
+      fixes.push(r.fix);
+      from.push(k);
+      devices.push(who.info);
+    }
+    const stored = fixes.length ? await d.tracks.append(fixes) : { stored: 0, duplicates: [] };
+    const dropped = new Set(stored.duplicates);
+    for (let j = 0; j < fixes.length; j++) {
+      if (dropped.has(j)) continue;
+      const f = fixes[j];
+      d.live.update(devices[j].index, f, d.locator.gridAt(f.lon, f.lat));
+    }
+    return { accepted: fixes.length - dropped.size, duplicates: stored.duplicates.map((j) => from[j]), rejected };
+  };
+}
+
+export type Ingest = ReturnType<typeof patrolIngest>;

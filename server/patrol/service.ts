@@ -1,0 +1,107 @@
+// Patrol, put together once for the app: the roster of devices, their live positions and
+// frames, ingest, and the track store behind them; plus who may send which device's fixes.
+import type { Net } from '../net/types.ts';
+import type { Locator } from '../geo/locator.ts';
+import { TRACK_COMPACT_INTERVAL_MS, type TrackStore } from '../store/tracks.ts';
+import type { FastifyInstance } from 'fastify';
+import type { Live } from '../live/socket.ts';
+import type { AccessStore } from '../store/types.ts';
+import { inScope, type Principal } from '../auth/principal.ts';
+import { dayCST, dayStartMs } from '../domain/day.ts';
+import { accountDevice, Roster, type DeviceInfo } from './roster.ts';
+import { LivePositions } from './live-positions.ts';
+import { patrolIngest, type DeviceCheck, type Sent } from './ingest.ts';
+
+export interface PatrolOptions {
+  net: Net;
+  tracks: TrackStore;
+  locator: Locator;
+  access: AccessStore;
+  now: () => number;
+  /** Days of tracks kept (whole CST days). */
+  retentionDays?: number;
+  offlineAfterMs?: number;
+  frameIntervalMs?: number;
+}
+
+export const DEFAULT_RETENTION_DAYS = 30;
+
+export function createPatrol(o: PatrolOptions) {
+  const roster = new Roster(o.net);
+  const retentionDays = o.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  /** The first instant kept: the start of the oldest CST day inside the retention. */
+  const oldest = () => dayStartMs(dayCST(o.now()) - retentionDays + 1);
+  const live = new LivePositions({ roster, now: o.now, offlineAfterMs: o.offlineAfterMs, intervalMs: o.frameIntervalMs });
+  const ingestFixes = patrolIngest({ roster, tracks: o.tracks, live, locator: o.locator, now: o.now, oldest });
+
+  /** The device a principal writes as: a tracker's own id, a worker account's phone page. */
+  function deviceOf(p: Principal): DeviceInfo {
+    if (p.kind === 'device') return roster.get(p.id) ?? roster.add({ id: p.id, name: p.name, role: 'tracker', grid: p.scope, kind: 'tracker' });
+    const id = accountDevice(p.id);
+    return roster.get(id) ?? roster.add({ id, name: p.name, role: 'worker', grid: p.grids?.[0] ?? p.scope, kind: 'phone' });
+  }
+
+  /** Which devices' fixes a principal may send: its own (a device or a worker's phone page);
+   * any device inside its scope for an admin or a gateway (an integration key). */
+  async function checkFor(p: Principal, sent: Sent[]): Promise<DeviceCheck> {
+    if (p.kind === 'device' || p.role === 'worker') {
+      const own = deviceOf(p);
+      return (device) => (device === '' || device === own.id ? { info: own } : { problem: `device: ${device.slice(0, 64)} is not yours (you send as ${own.id})` });
+    }
+    // Trackers an admin registered are added when first named.
+    for (const id of new Set(sent.map((s) => s.device))) {
+      if (!id || roster.get(id)) continue;
+      const d = await o.access.issued('device', id);
+      if (d && d.revokedAt === null) roster.add({ id: d.id, name: d.name, role: 'tracker', grid: d.scope, kind: 'tracker' });
+    }
+    return (device) => {
+      if (!device) return { problem: 'device: required (the id of the device the fix is from)' };
+      const info = roster.get(device);
+      if (!info) return { problem: `device: ${device.slice(0, 64)} is not a registered device` };
+      if (!inScope(p, info.grid)) return { problem: `device: ${device.slice(0, 64)} belongs to ${info.grid}, outside your scope ${p.scope}` };
+      return { info };
+    };
+  }
+
+  return {
+    roster,
+    live,
+    tracks: o.tracks,
+    retentionDays,
+    oldest,
+    deviceOf,
+    checkFor,
+    ingest: ingestFixes,
+    /** Reloads each device's newest fix (after a restart, before walls connect). */
+    async restore(): Promise<void> {
+      for (const f of await o.tracks.lastFixes()) {
+        const info = roster.get(f.device);
+        if (info) live.update(info.index, f, o.locator.gridAt(f.lon, f.lat));
+      }
+    },
+  };
+}
+
+export type Patrol = ReturnType<typeof createPatrol>;
+
+/** Runs patrol in the app: the newest fixes back on the wall after a restart, frames to walls
+ * every half second, tracks compacted every minute and whole days past the retention
+ * dropped; all stopped when the app closes. */
+export async function startPatrol(app: FastifyInstance, patrol: Patrol, live: Live): Promise<void> {
+  await patrol.restore();
+  live.positions.snapshotFrom((area) => patrol.live.snapshot(area));
+  patrol.live.start(live.positions);
+  let dropped = -1;
+  const housekeeping = setInterval(() => {
+    void (async () => {
+      await patrol.tracks.compact();
+      const keepFrom = dayCST(patrol.oldest());
+      if (keepFrom !== dropped) (await patrol.tracks.dropDaysBefore(keepFrom), (dropped = keepFrom));
+    })().catch((e: unknown) => app.log.error({ err: e }, 'patrol: track housekeeping failed'));
+  }, TRACK_COMPACT_INTERVAL_MS);
+  housekeeping.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(housekeeping);
+    patrol.live.stop();
+  });
+}

@@ -1,0 +1,118 @@
+// Patrol over HTTP: the native batch of fixes (gateways, the phone page), the roster of
+// devices a wall names frames by, one device's track, and a worker's own day.
+// The batch's schema checks only its shape: each fix is checked on its own
+// (domain/fix-check.ts), so one bad fix is refused alone and the answer says which and why.
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppDeps } from './deps.ts';
+import { READERS } from '../auth/roles.ts';
+import { osmandTime } from '../domain/osmand.ts';
+import { CRS_CODES, type Crs } from '../geo/datum.ts';
+import type { RawFix } from '../domain/fix-check.ts';
+import type { Sent } from '../patrol/ingest.ts';
+import { analyseTrack } from '../patrol/track-analysis.ts';
+import { dayCST, dayStartMs } from '../domain/day.ts';
+import { sendError } from '../http/errors.ts';
+import { areaPrefix } from '../net/hierarchy.ts';
+import { areaCode, errorSchema } from './schemas.ts';
+
+export const MAX_FIXES = 10_000;
+const FIELDS = new Set(['device', 't', 'lon', 'lat', 'crs', 'speed', 'bearing', 'altitude', 'accuracy', 'battery']);
+const NUMERIC = ['lon', 'lat', 'speed', 'bearing', 'altitude', 'accuracy', 'battery'] as const;
+
+/** One fix of a batch as sent, or what is wrong with its shape. */
+export function sentFix(v: unknown): Sent | { problem: string } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { problem: 'fix: expected an object' };
+  const o = v as Record<string, unknown>;
+  const extra = Object.keys(o).find((k) => !FIELDS.has(k));
+  if (extra !== undefined) return { problem: `${extra.slice(0, 40)}: not a field of a fix` };
+  if (o.device !== undefined && (typeof o.device !== 'string' || o.device.length > 128)) return { problem: 'device: must be a device id (text, up to 128 characters)' };
+  for (const k of NUMERIC) if (o[k] !== undefined && o[k] !== null && typeof o[k] !== 'number') return { problem: `${k}: must be a number` };
+  if (o.crs !== undefined && !CRS_CODES.includes(o.crs as Crs)) return { problem: `crs: must be one of ${CRS_CODES.join(', ')}` };
+  const t = typeof o.t === 'number' ? o.t : typeof o.t === 'string' ? osmandTime(o.t) : NaN;
+  if (o.t === undefined) return { problem: 't: required (epoch ms or ISO 8601)' };
+  const fix: RawFix = { t, lon: o.lon as number, lat: o.lat as number, crs: (o.crs as Crs | undefined) ?? 'wgs84' };
+  for (const k of ['speed', 'bearing', 'altitude', 'accuracy', 'battery'] as const) fix[k] = (o[k] as number | null | undefined) ?? null;
+  return { device: (o.device as string | undefined) ?? '', fix };
+}
+
+const fixOut = { type: 'object', properties: { t: { type: 'number' }, lon: { type: 'number' }, lat: { type: 'number' }, speed: { type: ['number', 'null'] }, bearing: { type: ['number', 'null'] }, accuracy: { type: ['number', 'null'] } } };
+
+export const patrolRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
+  const { patrol, now } = deps;
+
+  app.post<{ Body: { fixes: unknown[] } }>('/api/positions', {
+    bodyLimit: 4 * 1024 * 1024,
+    config: { access: { roles: ['admin', 'worker', 'integration'] }, audit: 'failures' },
+    schema: {
+      summary: `Positions in a batch (up to ${MAX_FIXES.toLocaleString('en')}): gateways name each fix's device; a worker's phone page sends its own (device omitted). Each fix is checked alone: the answer lists those refused and why, and the duplicates dropped`,
+      body: {
+        type: 'object', additionalProperties: false, required: ['fixes'],
+        properties: { fixes: { type: 'array', minItems: 1, maxItems: MAX_FIXES, items: { type: 'object', description: 'device?, t (epoch ms or ISO 8601), lon, lat, crs? (wgs84|gcj02|bd09), speed? (m/s), bearing?, altitude?, accuracy? (m), battery? (%)' } } },
+      },
+      response: { 200: { type: 'object', properties: { accepted: { type: 'integer' }, duplicates: { type: 'array', items: { type: 'integer' } }, rejected: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, message: { type: 'string' } } } } } }, 400: errorSchema },
+    },
+  }, async (req) => {
+    const sent: Sent[] = [];
+    const at: number[] = [];
+    const shapeRejected: { index: number; message: string }[] = [];
+    req.body.fixes.forEach((v, index) => {
+      const s = sentFix(v);
+      if ('problem' in s) shapeRejected.push({ index, message: s.problem });
+      else (sent.push(s), at.push(index));
+    });
+    const r = await patrol.ingest(sent, await patrol.checkFor(req.principal!, sent));
+    const rejected = [...shapeRejected, ...r.rejected.map((x) => ({ index: at[x.index], message: x.message }))].sort((a, b) => a.index - b.index);
+    return { accepted: r.accepted, duplicates: r.duplicates.map((k) => at[k]), rejected };
+  });
+
+  app.get<{ Querystring: { area?: string } }>('/api/patrol/devices', {
+    config: { access: { roles: READERS, area: (req) => (req.query as { area?: string }).area } },
+    schema: {
+      summary: 'The devices that send positions in an area (default: your scope), with the index frames name them by, and where each is now',
+      querystring: { type: 'object', additionalProperties: false, properties: { area: areaCode } },
+    },
+  }, async (req) => {
+    const area = areaPrefix(req.query.area ?? req.principal!.scope); // the city's grids start with 3204, not 320400
+    const items = [];
+    for (const d of patrol.roster.devices) {
+      const at = patrol.live.get(d.index);
+      if (!d.grid.startsWith(area) && !at?.grid.startsWith(area)) continue;
+      items.push({ ...d, status: at?.status ?? 0, lastFixAt: at ? new Date(at.t).toISOString() : null, lon: at?.lon ?? null, lat: at?.lat ?? null, standsIn: at?.grid ?? null });
+    }
+    return { items, offlineAfterMs: patrol.live.offlineAfterMs };
+  });
+
+  const deviceArea = (id: string) => patrol.roster.get(id)?.grid;
+  app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string; tolerance?: number } }>('/api/devices/:id/track', {
+    config: { access: { roles: READERS, area: (req) => deviceArea((req.params as { id: string }).id) } },
+    schema: {
+      summary: "A device's track between two instants (default: today, CST): its fixes (simplified at `tolerance` metres when asked), stops of 5 minutes or more, distance and patrol time",
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 128 } } },
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' }, tolerance: { type: 'number', minimum: 0, maximum: 1000 } },
+      },
+      response: { 200: { type: 'object', properties: { device: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, fixes: { type: 'integer' }, distanceM: { type: 'number' }, patrolMs: { type: 'number' }, points: { type: 'array', items: fixOut }, stops: { type: 'array', items: { type: 'object', properties: { from: { type: 'number' }, to: { type: 'number' }, lon: { type: 'number' }, lat: { type: 'number' }, durationMs: { type: 'number' } } } } } }, 400: errorSchema, 404: errorSchema },
+    },
+  }, async (req, reply) => {
+    const info = patrol.roster.get(req.params.id);
+    if (!info) return sendError(reply, 404, `id: no device ${req.params.id.slice(0, 64)}`);
+    const from = req.query.from ? Date.parse(req.query.from) : dayStartMs(dayCST(now()));
+    const to = req.query.to ? Date.parse(req.query.to) : now();
+    if (from > to) return sendError(reply, 400, 'from: must not be after to');
+    if (to - from > 31 * 86_400_000) return sendError(reply, 400, 'to: a track is read 31 days at most at a time');
+    const fixes = await patrol.tracks.track(info.id, from, to);
+    const a = analyseTrack(fixes, { toleranceM: req.query.tolerance });
+    return { device: info.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), fixes: fixes.length, distanceM: a.distanceM, patrolMs: a.patrolMs, points: a.points, stops: a.stops };
+  });
+
+  app.get('/api/patrol/today', {
+    config: { access: { roles: ['worker'] } },
+    schema: { summary: "A worker's own day (CST): distance walked, patrol time and fixes sent from their phone page" },
+  }, async (req) => {
+    const info = patrol.deviceOf(req.principal!);
+    const fixes = await patrol.tracks.track(info.id, dayStartMs(dayCST(now())), now());
+    const a = analyseTrack(fixes, {});
+    return { device: info.id, distanceM: Math.round(a.distanceM), patrolMs: a.patrolMs, fixes: fixes.length };
+  });
+};

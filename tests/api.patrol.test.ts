@@ -1,0 +1,170 @@
+// Patrol end to end over real HTTP and real Socket.IO clients: the requests Traccar Client
+// sends, a gateway's batch with bad fixes in it, a worker's phone page, tracks read back,
+// and the coalesced binary frames a wall receives for its area only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { newToken, tokenHash } from '../server/auth/tokens.ts';
+import { decodePositionsFrame, POSITION_SCALE } from '../server/domain/positions-frame.ts';
+import { DEVICE_STATUS } from '../server/domain/fix.ts';
+import type { Worker } from '../server/net/types.ts';
+import { testApp, type TestApp } from './helpers.ts';
+
+let t: TestApp;
+let clock = Date.UTC(2026, 10, 23, 2, 0, 0); // a Monday, 10:00 CST
+const now = () => clock;
+const tokens = new Map<string, string>();
+let admin: { headers: Record<string, string> };
+let inDistrict: Worker[]; // phones of 320402 (天宁区)
+let elsewhere: Worker; // a phone of 320481 (溧阳市)
+
+beforeAll(async () => {
+  t = await testApp({ listen: true, now, patrol: { frameIntervalMs: 100, offlineAfterMs: 5 * 60_000 } });
+  admin = await t.as('admin');
+  inDistrict = [...t.net.workers.values()].filter((w) => w.grid.startsWith('320402')).slice(0, 3);
+  elsewhere = [...t.net.workers.values()].find((w) => w.grid.startsWith('320481'))!;
+  for (const w of [...inDistrict, elsewhere]) {
+    const token = newToken();
+    tokens.set(w.id, token);
+    await t.stores.access.issue('device', { id: w.id, name: w.name, scope: w.grid, workerId: w.id, tokenHash: tokenHash(token), createdBy: 'test', createdAt: clock });
+  }
+}, 60_000);
+afterAll(async () => t?.close());
+
+const label = (w: Worker) => (t.net.areas.get(w.grid)!.label);
+const secs = (ms: number) => String(Math.floor(ms / 1000));
+const track = async (id: string) => (await fetch(`${t.url}/api/devices/${id}/track?from=${new Date(clock - 86_400_000).toISOString()}&to=${new Date(clock + 60_000).toISOString()}`, { headers: admin.headers })).json();
+
+describe('OsmAnd (/osmand), as Traccar Client sends it', () => {
+  it('takes query, form and JSON positions with the device token, answers 200 with an empty body, and keeps them on the track', async () => {
+    const w = inDistrict[0];
+    const [lon, lat] = label(w);
+    const token = tokens.get(w.id)!;
+    const a = await fetch(`${t.url}/osmand?id=${w.id}&token=${token}&timestamp=${secs(clock - 20_000)}&lat=${lat}&lon=${lon}&speed=1.944&bearing=90&altitude=8&accuracy=4&batt=77`, { method: 'POST' });
+    expect([a.status, await a.text()]).toEqual([200, '']);
+    const b = await fetch(`${t.url}/osmand`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `id=${w.id}&token=${token}&timestamp=${secs(clock - 15_000)}&lat=${lat + 0.0001}&lon=${lon}` });
+    expect([b.status, await b.text()]).toEqual([200, '']);
+    const c = await fetch(`${t.url}/osmand?token=${token}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ device_id: w.id, location: { timestamp: new Date(clock - 10_000).toISOString(), coords: { latitude: lat + 0.0002, longitude: lon, accuracy: 6, speed: 1.1, heading: 180, altitude: 9 }, is_moving: true, battery: { level: 0.76, is_charging: false } } }),
+    });
+    expect([c.status, await c.text()]).toEqual([200, '']);
+    const tr = await track(w.id);
+    expect(tr.fixes).toBe(3);
+    expect(tr.points.map((p: { t: number }) => p.t)).toEqual([clock - 20_000, clock - 15_000, clock - 10_000]);
+    expect(tr.points[0]).toMatchObject({ lon, lat, bearing: 90, accuracy: 4 });
+    expect(tr.points[0].speed).toBeCloseTo(1.0, 1); // 1.944 knots
+    expect(tr.points[2]).toMatchObject({ speed: 1.1, bearing: 180, accuracy: 6 });
+    expect(tr.distanceM).toBeGreaterThan(15);
+    expect(tr.distanceM).toBeLessThan(30);
+  });
+
+  it("refuses a device's fix without its own token, and stores nothing", async () => {
+    const [w, other] = inDistrict;
+    const [lon, lat] = label(w);
+    const before = (await track(w.id)).fixes;
+    for (const url of [
+      `/osmand?id=${w.id}&lat=${lat}&lon=${lon}`, // no token
+      `/osmand?id=${w.id}&token=${tokens.get(other.id)}&lat=${lat}&lon=${lon}`, // another device's
+      `/osmand?id=${w.id}&token=not-a-token&lat=${lat}&lon=${lon}`,
+    ]) {
+      const r = await fetch(t.url + url, { method: 'POST' });
+      expect(r.status, url).toBe(401);
+      expect((await r.json()).message).toMatch(/^token:/);
+    }
+    const r = await fetch(`${t.url}/osmand?id=${w.id}&token=${tokens.get(w.id)}&lat=${lat}`, { method: 'POST' });
+    expect([r.status, (await r.json()).message]).toEqual([400, expect.stringMatching(/^lat:/)]);
+    expect((await track(w.id)).fixes).toBe(before);
+  });
+});
+
+describe('POST /api/positions', () => {
+  it("stores a gateway's good fixes and says which others were refused and why", async () => {
+    const w = inDistrict[1];
+    const [lon, lat] = label(w);
+    const fixes = [
+      { device: w.id, t: clock - 9000, lon, lat, accuracy: 5 },
+      { device: w.id, t: clock - 9000, lon, lat }, // the same instant again
+      { device: 'W999', t: clock, lon, lat },
+      { device: w.id, t: clock - 8000, lon: 200, lat },
+      { device: w.id, t: clock - 7000, lon, lat, colour: 'red' },
+      { device: w.id, t: clock + 3_600_000, lon, lat },
+      { device: w.id, t: new Date(clock - 6000).toISOString(), lon, lat, crs: 'gcj02' },
+    ];
+    const r = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/json' }, body: JSON.stringify({ fixes }) });
+    expect(r.status).toBe(200);
+    const body = await r.json();
+    expect(body.accepted).toBe(2);
+    expect(body.duplicates).toEqual([1]);
+    expect(body.rejected.map((x: { index: number; message: string }) => [x.index, x.message.split(':')[0]])).toEqual([[2, 'device'], [3, 'lon'], [4, 'colour'], [5, 't']]);
+    const tr = await track(w.id);
+    expect(tr.points.map((p: { t: number }) => p.t)).toEqual([clock - 9000, clock - 6000]);
+    expect(tr.points[1].lon).not.toBe(lon); // GCJ-02 converted to WGS-84
+  });
+
+  it("takes a worker's own fixes from the phone page, and refuses another device's", async () => {
+    const g = inDistrict[2].grid;
+    const worker = await t.as('worker', g, { grids: [g] });
+    const [lon, lat] = t.net.areas.get(g)!.label;
+    const r = await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { ...worker.headers, 'content-type': 'application/json' }, body: JSON.stringify({ fixes: [{ t: clock - 4000, lon, lat }, { device: inDistrict[2].id, t: clock - 3000, lon, lat }] }) });
+    const body = await r.json();
+    expect(body.accepted).toBe(1);
+    expect(body.rejected).toEqual([{ index: 1, message: expect.stringMatching(/^device: .* is not yours/) }]);
+    const today = await (await fetch(`${t.url}/api/patrol/today`, { headers: worker.headers })).json();
+    expect(today).toMatchObject({ device: `account:${worker.username}`, fixes: 1 });
+  });
+});
+
+/** A wall on `area` showing the workers layer: every `positions` frame it gets, decoded. */
+async function wall(area: string) {
+  const a = await t.as('dispatcher', area);
+  const s: ClientSocket = connect(t.url, { auth: { token: a.token, layers: ['workers'] }, query: { area }, transports: ['websocket'], forceNew: true, reconnection: false });
+  const frames: ReturnType<typeof decodePositionsFrame>[] = [];
+  s.on('positions', (buf: ArrayBuffer) => frames.push(decodePositionsFrame(buf)));
+  await new Promise<void>((r) => s.once('connect', () => r()));
+  return { s, frames };
+}
+const until = async (f: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('frames to walls', () => {
+  it('gives a joining wall a snapshot of its area, then coalesced deltas with the newest fix of each device in it only', async () => {
+    const { s, frames } = await wall('320402');
+    await until(() => frames.length >= 1);
+    const snap = frames[0];
+    expect(snap.snapshot).toBe(true);
+    const roster = (await (await fetch(`${t.url}/api/patrol/devices`, { headers: admin.headers })).json()).items as { id: string; index: number }[];
+    const indexOf = (id: string) => roster.find((d) => d.id === id)!.index;
+    expect([...snap.index.subarray(0, snap.count)]).toContain(indexOf(inDistrict[0].id));
+
+    const w = inDistrict[0];
+    const [lon, lat] = label(w);
+    clock += 1000;
+    // Three fixes of one device and one of another district's, between two frames.
+    const send = (id: string, dt: number, dLat: number, l = label(w)) => fetch(`${t.url}/osmand?id=${id}&token=${tokens.get(id)}&timestamp=${(clock + dt) / 1000}&lat=${l[1] + dLat}&lon=${l[0]}`, { method: 'POST' });
+    await Promise.all([send(w.id, 100, 0.0010), send(w.id, 300, 0.0030), send(w.id, 200, 0.0020), send(elsewhere.id, 0, 0, label(elsewhere))]);
+    await until(() => frames.length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    const deltas = frames.slice(1);
+    expect(deltas.every((f) => !f.snapshot)).toBe(true);
+    const mine = deltas.flatMap((f) => [...f.index.subarray(0, f.count)].map((ix, k) => ({ ix, lat: f.latE6[k] / POSITION_SCALE, status: f.status[k] })));
+    expect(mine.filter((m) => m.ix === indexOf(w.id))).toEqual([{ ix: indexOf(w.id), lat: expect.closeTo(lat + 0.0030, 6), status: DEVICE_STATUS.online }]);
+    expect(mine.some((m) => m.ix === indexOf(elsewhere.id))).toBe(false); // another district's phone
+    expect(lon).toBeGreaterThan(0);
+    s.close();
+  });
+
+  it('shows a device offline once it has been silent for five minutes, and keeps no frame for recovery', async () => {
+    const { s, frames } = await wall('320402');
+    await until(() => frames.length >= 1);
+    const kept = (t.app.live.io.of('/').adapter as unknown as { packets: unknown[] }).packets.length;
+    clock += 6 * 60_000;
+    await until(() => frames.some((f) => !f.snapshot && [...f.status.subarray(0, f.count)].includes(DEVICE_STATUS.offline)));
+    expect((t.app.live.io.of('/').adapter as unknown as { packets: unknown[] }).packets.length).toBe(kept); // volatile: nothing kept
+    s.close();
+  });
+});
