@@ -171,7 +171,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     statsPush: createStatsPush({ net: opts.net, store: opts.stores.tickets, kpi: opts.stores.kpi, now }, () => live.io, opts.statsIntervalMs),
   };
   app.addHook('onClose', async () => deps.statsPush.stop());
-  await startPatrol(app, deps.patrol, live);
+  await startPatrol(app, deps.patrol, live, deps.store);
   const deadlineClock = startDeadlineClock({ store: deps.store, loop: loopService(deps), live, statsPush: deps.statsPush, now, intervalMs: opts.deadlineClockMs, log: app.log });
   app.addHook('onClose', async () => deadlineClock.stop());
   app.decorate('deadlineClock', deadlineClock);

@@ -168,3 +168,47 @@ describe('frames to walls', () => {
     s.close();
   });
 });
+
+describe('tasks pushed to the nearest grid worker (智能推送)', () => {
+  it('finds the nearest online phones to a ticket, and pushes the task to the one chosen, whose phone page gets it at once', async () => {
+    const g = inDistrict[2].grid;
+    const [lon, lat] = t.net.areas.get(g)!.label;
+    const worker = await t.as('worker', g, { grids: [g] });
+    // The worker's phone page: on patrol (a fix a few metres from the report), listening.
+    await fetch(`${t.url}/api/positions`, { method: 'POST', headers: { ...worker.headers, 'content-type': 'application/json' }, body: JSON.stringify({ fixes: [{ t: clock - 500, lon, lat: lat + 0.0001 }] }) });
+    const phone: ClientSocket = connect(t.url, { auth: { token: worker.token }, query: { area: g }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const pushed: { ticket: { id: string; assignee: string } }[] = [];
+    phone.on('task', (m) => pushed.push(m));
+    await new Promise<void>((r) => phone.once('connect', () => r()));
+
+    const reportBody = { lon, lat, category: 'fire_safety', source: 'hotline', description: '楼道堆放杂物' };
+    const ticket = await (await fetch(`${t.url}/api/tickets`, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/json' }, body: JSON.stringify(reportBody) })).json();
+    const near = await (await fetch(`${t.url}/api/tickets/${ticket.id}/nearest-workers?k=3`, { headers: admin.headers })).json();
+    expect(near.items[0]).toMatchObject({ device: `account:${worker.username}`, status: DEVICE_STATUS.online });
+    expect(near.items[0].distanceM).toBeLessThan(20);
+    for (let k = 1; k < near.items.length; k++) expect(near.items[k].distanceM).toBeGreaterThanOrEqual(near.items[k - 1].distanceM);
+
+    const bad = await fetch(`${t.url}/api/tickets/${ticket.id}/actions`, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'assign', worker: 'W0' }) });
+    expect([bad.status, (await bad.json()).message]).toEqual([400, expect.stringMatching(/^worker:/)]);
+    const ok = await fetch(`${t.url}/api/tickets/${ticket.id}/actions`, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'assign', worker: near.items[0].device }) });
+    expect(ok.status).toBe(200);
+    await until(() => pushed.length > 0);
+    expect(pushed[0].ticket).toMatchObject({ id: ticket.id, assignee: `account:${worker.username}` });
+    const inbox = await (await fetch(`${t.url}/api/patrol/tasks`, { headers: worker.headers })).json();
+    expect(inbox.items.map((x: { ticket: { id: string } }) => x.ticket.id)).toContain(ticket.id);
+    const roster = (await (await fetch(`${t.url}/api/patrol/devices?area=${g}`, { headers: admin.headers })).json()).items as { id: string; status: number }[];
+    expect(roster.find((d) => d.id === `account:${worker.username}`)!.status).toBe(DEVICE_STATUS.onTask);
+    phone.close();
+  });
+
+  it('keeps when a report queued offline was seen on the phone', async () => {
+    const g = inDistrict[2].grid;
+    const [lon, lat] = t.net.areas.get(g)!.label;
+    const seen = new Date(clock - 3_600_000).toISOString();
+    const r = await (await fetch(`${t.url}/api/tickets`, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/json' }, body: JSON.stringify({ lon, lat, category: 'fire_safety', source: 'patrol', description: '消防通道堵塞', observedAt: seen, clientId: 'phone-queued-0001' }) })).json();
+    const tl = await (await fetch(`${t.url}/api/tickets/${r.id}/timeline`, { headers: admin.headers })).json();
+    expect(tl.items[0].data).toMatchObject({ observedAt: seen });
+    const old = await fetch(`${t.url}/api/tickets`, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/json' }, body: JSON.stringify({ lon, lat, category: 'fire_safety', source: 'patrol', observedAt: new Date(clock - 8 * 86_400_000).toISOString() }) });
+    expect([old.status, (await old.json()).message]).toEqual([400, expect.stringMatching(/^observedAt:/)]);
+  });
+});

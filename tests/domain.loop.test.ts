@@ -137,7 +137,7 @@ describe('every illegal transition', () => {
     deny_extension: { action: 'deny_extension', note: 'x' }, remind: { action: 'remind' }, supervise: { action: 'supervise', note: 'x' },
     escalate: { action: 'escalate', note: 'x' }, feedback: { action: 'feedback', note: 'x' }, check: { action: 'check', pass: true },
     self_handle: { action: 'self_handle', item: 'flyer', note: 'x' }, rate: { action: 'rate', satisfaction: 5 }, reopen: { action: 'reopen', note: 'x' },
-    attach: { action: 'attach', kind: 'after', photo: 'ab'.repeat(32) },
+    attach: { action: 'attach', kind: 'after', photo: 'ab'.repeat(32) }, assign: { action: 'assign', worker: 'W320402001001001-1' },
   };
   const actorFor = (role: string) => ({ dispatcher, handler, worker, admin: who('admin'), integration: who('integration'), leader: who('leader'), display: who('display'), system: { kind: 'system', id: 'system', role: 'system', scope: '320400' } as Actor })[role]!;
 

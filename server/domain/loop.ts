@@ -75,6 +75,8 @@ export interface LoopState {
    * the deadline clock finds the tickets whose light changes, and "overdue now" is a query. */
   yellowAt: number | null;
   deadlineAt: number | null;
+  /** The grid worker's device a task was pushed to (assign), if any. */
+  assignee: string | null;
 }
 
 export type Action =
@@ -94,6 +96,8 @@ export type Action =
   | { action: 'self_handle'; item: string; note: string }
   | { action: 'rate'; satisfaction: number; note?: string }
   | { action: 'reopen'; note: string }
+  /** A task pushed to a grid worker's phone (智能推送): 核实 on site for a report, 核查 for a result. */
+  | { action: 'assign'; worker: string; note?: string }
   /** A photo uploaded (POST /api/tickets/:id/photos): evidence before or after handling. */
   | { action: 'attach'; kind: 'before' | 'after'; photo: string; note?: string };
 
@@ -150,6 +154,7 @@ export const RULES: Record<ActionName, { from: Status[]; roles: string[]; name: 
   self_handle: { from: ['reported'], roles: ['worker'], name: '自处置' },
   rate: { from: ['closed'], roles: ['dispatcher', 'integration', 'admin'], name: '评价' },
   reopen: { from: ['closed'], roles: ['dispatcher', 'integration', 'admin'], name: '重办' },
+  assign: { from: ['reported', 'feedback'], roles: ['dispatcher', 'admin'], name: '派给网格员' },
   attach: { from: ['reported', ...OPEN], roles: ['worker', 'handler', 'dispatcher', 'admin'], name: '上传照片' },
 };
 
@@ -251,6 +256,10 @@ export function act(s: LoopState, a: Action, ctx: Context): Outcome {
     case 'remind':
       next.reminded = s.reminded + 1;
       break;
+    case 'assign':
+      next.assignee = a.worker;
+      data = { worker: a.worker };
+      break;
     case 'supervise':
       next.supervised = s.supervised + 1;
       break;
@@ -343,7 +352,7 @@ export function reportedState(gridCode: string, reportedAt: number): LoopState {
     reportedAt, registeredAt: null, step: 'verify', stepStartedAt: reportedAt, limitMs: null, pausedMs: 0, pausedSince: null,
     extensionHours: null, reminded: 0, supervised: 0, rework: 0, escalated: 0, reopened: false, selfHandled: false,
     satisfaction: null, rejectReason: null, duplicateOf: null, closedAt: null, onTime: null, photos: { before: 0, after: 0 },
-    yellowAt: null, deadlineAt: null,
+    yellowAt: null, deadlineAt: null, assignee: null,
   };
 }
 

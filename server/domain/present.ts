@@ -47,6 +47,7 @@ export function presentTicket(net: Net, r: TicketRecord, view: ReporterView = 'n
     satisfaction: r.satisfaction,
     rejectReason: r.rejectReason,
     duplicateOf: r.duplicateOf,
+    assignee: r.assignee ?? null,
     ...locationOf(net, r.gridCode),
     ...reporter,
   };

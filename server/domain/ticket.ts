@@ -106,6 +106,8 @@ export interface Ticket extends TicketInput {
   satisfaction: number | null;
   rejectReason: string | null;
   duplicateOf: string | null;
+  /** The grid worker's device a task was pushed to (派给网格员), if any. */
+  assignee: string | null;
   grid: AreaRef;
   community: AreaRef;
   street: AreaRef;

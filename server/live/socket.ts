@@ -46,6 +46,8 @@ export interface Live {
   disconnectPrincipal(kind: string, id: string): void;
   /** Cuts the sockets of one session (signed out). */
   disconnectSession(sid: string): void;
+  /** A task to a grid worker's device: `account:<username>` is that account's phone page. */
+  pushTask(device: string, t: Ticket): void;
   /** Patrol frames: the areas whose walls (on this node) asked for positions, a volatile
    * frame to them, and where a joining wall's snapshot comes from. */
   positions: {
@@ -196,6 +198,10 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
     },
     disconnectSession(sid) {
       io.in(`session:${sid}`).disconnectSockets(true);
+    },
+    pushTask(device, t) {
+      const target = device.startsWith('account:') ? principalRoom('account', device.slice(8)) : principalRoom('device', device);
+      io.to(target).emit('task', { ticket: t });
     },
     positions: {
       *areas() {

@@ -16,21 +16,21 @@ const placeNames = (net: AppDeps['net'], gridCode: string) => Object.values(loca
 
 export type Applied = { ok: true; ticket: TicketRecord; change: number } | { ok: false; status: 400 | 403 | 409; message: string };
 
-export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now' | 'catalogue' | 'departments' | 'clock' | 'statsPush'>) {
+export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now' | 'catalogue' | 'departments' | 'clock' | 'statsPush'> & Partial<Pick<AppDeps, 'patrol'>>) {
   const { store, live, now, catalogue, departments, clock, statsPush } = deps;
   const view = ticketView(deps);
   return {
     view,
     /** Stores a report (its grid already found, its point in WGS-84) with its `report` entry
      * and counters; pushes it live unless it is a retry of one stored before. */
-    async report(input: TicketInput, gridCode: string, reporter: Pick<Actor, 'kind' | 'id' | 'role'>, o: { clientId?: string; crs?: string } = {}) {
+    async report(input: TicketInput, gridCode: string, reporter: Pick<Actor, 'kind' | 'id' | 'role'>, o: { clientId?: string; crs?: string; observedAt?: number } = {}) {
       const t = now();
       const state = reportedState(gridCode, t);
       Object.assign(state, reportedTimes(state, view.verifyLimitMs(input.category), clock.addWorkingMs));
       const reportedBy = `${reporter.kind}:${reporter.id}`;
       const entry = { at: t, actor: reportedBy, role: reporter.role, action: 'report' as const, from: null, to: 'reported' as const, note: null, data: null };
       const stored = await store.insert({
-        input, gridCode, createdAt: t, state, reportedBy, reporterRole: reporter.role, clientId: o.clientId, crs: o.crs,
+        input, gridCode, createdAt: t, state, reportedBy, reporterRole: reporter.role, clientId: o.clientId, crs: o.crs, observedAt: o.observedAt,
         searchText: placeNames(deps.net, gridCode),
         kpi: kpiDelta(null, state, entry, CITY_CODE, clock.workingMsBetween),
       });
@@ -53,8 +53,12 @@ export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now'
       const stored = await store.transition(r.seq, r.version, o.next, o.entry, kpiDelta(r, o.next, o.entry, CITY_CODE, clock.workingMsBetween));
       if (stored === 'conflict') return { ok: false, status: 409, message: `version: the ticket changed while ${action.action} was decided; reload it and try again` };
       const after: TicketRecord = { ...r, ...o.next };
-      live.publishTicket(view(after, 'none'), stored.change);
+      const shown = view(after, 'none');
+      live.publishTicket(shown, stored.change);
       statsPush.touch(after.gridCode);
+      deps.patrol?.taskChanged(after);
+      // 智能推送: the task reaches the worker's phone at once.
+      if (action.action === 'assign') live.pushTask(action.worker, shown);
       return { ok: true, ticket: after, change: stored.change };
     },
   };

@@ -11,6 +11,10 @@ import { dayCST, dayStartMs } from '../domain/day.ts';
 import { accountDevice, Roster, type DeviceInfo } from './roster.ts';
 import { LivePositions } from './live-positions.ts';
 import { patrolIngest, type DeviceCheck, type Sent } from './ingest.ts';
+import { PatrolTasks } from './tasks.ts';
+import { NearestWorkers } from './nearest.ts';
+import type { TicketRecord } from '../domain/ticket.ts';
+import type { TicketStore } from '../store/types.ts';
 
 export interface PatrolOptions {
   net: Net;
@@ -31,7 +35,9 @@ export function createPatrol(o: PatrolOptions) {
   const retentionDays = o.retentionDays ?? DEFAULT_RETENTION_DAYS;
   /** The first instant kept: the start of the oldest CST day inside the retention. */
   const oldest = () => dayStartMs(dayCST(o.now()) - retentionDays + 1);
-  const live = new LivePositions({ roster, now: o.now, offlineAfterMs: o.offlineAfterMs, intervalMs: o.frameIntervalMs });
+  const tasks = new PatrolTasks();
+  const live = new LivePositions({ roster, now: o.now, offlineAfterMs: o.offlineAfterMs, intervalMs: o.frameIntervalMs, onTask: (device) => tasks.has(device) });
+  const nearest = new NearestWorkers(live, roster, o.now);
   const ingestFixes = patrolIngest({ roster, tracks: o.tracks, live, locator: o.locator, now: o.now, oldest });
 
   /** The device a principal writes as: a tracker's own id, a worker account's phone page. */
@@ -66,6 +72,15 @@ export function createPatrol(o: PatrolOptions) {
   return {
     roster,
     live,
+    tasks,
+    nearest,
+    /** A ticket changed: its worker's "on a task" colour follows. */
+    taskChanged(r: Pick<TicketRecord, 'seq' | 'status' | 'assignee'>): void {
+      for (const device of tasks.changed(r)) {
+        const info = roster.get(device);
+        if (info) live.refreshTask(info.index);
+      }
+    },
     tracks: o.tracks,
     retentionDays,
     oldest,
@@ -73,7 +88,8 @@ export function createPatrol(o: PatrolOptions) {
     checkFor,
     ingest: ingestFixes,
     /** Reloads each device's newest fix (after a restart, before walls connect). */
-    async restore(): Promise<void> {
+    async restore(store: TicketStore): Promise<void> {
+      await tasks.restore(store);
       for (const f of await o.tracks.lastFixes()) {
         const info = roster.get(f.device);
         if (info) live.update(info.index, f, o.locator.gridAt(f.lon, f.lat));
@@ -87,8 +103,8 @@ export type Patrol = ReturnType<typeof createPatrol>;
 /** Runs patrol in the app: the newest fixes back on the wall after a restart, frames to walls
  * every half second, tracks compacted every minute and whole days past the retention
  * dropped; all stopped when the app closes. */
-export async function startPatrol(app: FastifyInstance, patrol: Patrol, live: Live): Promise<void> {
-  await patrol.restore();
+export async function startPatrol(app: FastifyInstance, patrol: Patrol, live: Live, store: TicketStore): Promise<void> {
+  await patrol.restore(store);
   live.positions.snapshotFrom((area) => patrol.live.snapshot(area));
   patrol.live.start(live.positions);
   let dropped = -1;

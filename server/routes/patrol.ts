@@ -13,6 +13,10 @@ import { analyseTrack } from '../patrol/track-analysis.ts';
 import { dayCST, dayStartMs } from '../domain/day.ts';
 import { sendError } from '../http/errors.ts';
 import { areaPrefix } from '../net/hierarchy.ts';
+import { ticketOfRequest } from './ticket-of-request.ts';
+import { loopService } from '../loop/service.ts';
+import { allowedActions } from '../domain/loop.ts';
+import { TASK_STATUSES } from '../patrol/tasks.ts';
 import { areaCode, errorSchema } from './schemas.ts';
 
 export const MAX_FIXES = 10_000;
@@ -104,6 +108,46 @@ export const patrolRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     const fixes = await patrol.tracks.track(info.id, from, to);
     const a = analyseTrack(fixes, { toleranceM: req.query.tolerance });
     return { device: info.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), fixes: fixes.length, distanceM: a.distanceM, patrolMs: a.patrolMs, points: a.points, stops: a.stops };
+  });
+
+  const ticketOf = ticketOfRequest(deps.store);
+  const view = loopService(deps).view;
+
+  app.get<{ Params: { id: string }; Querystring: { k: number; maxKm?: number } }>('/api/tickets/:id/nearest-workers', {
+    config: { access: { roles: ['admin', 'leader', 'dispatcher'], area: async (req) => (await ticketOf(req))?.gridCode } },
+    schema: {
+      summary: "The k nearest online grid phones to a ticket's place (a kdbush index, not a scan), nearest first: whom to push the task to (assign)",
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^T\\d{10}$' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { k: { type: 'integer', minimum: 1, maximum: 50, default: 5 }, maxKm: { type: 'number', exclusiveMinimum: 0, maximum: 100 } } },
+      response: { 404: errorSchema },
+    },
+  }, async (req, reply) => {
+    const r = await ticketOf(req);
+    if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
+    const items = patrol.nearest.nearest(r.lon, r.lat, req.query.k, req.query.maxKm).map(({ index, distanceM }) => {
+      const d = patrol.roster.devices[index];
+      const at = patrol.live.get(index)!;
+      return { device: d.id, name: d.name, role: d.role, grid: d.grid, standsIn: at.grid, distanceM, status: at.status, lastFixAt: new Date(at.t).toISOString(), lon: at.lon, lat: at.lat };
+    });
+    return { ticket: req.params.id, items };
+  });
+
+  app.get('/api/patrol/tasks', {
+    config: { access: { roles: ['worker'] } },
+    schema: { summary: "A worker's tasks: tickets pushed to their phone, and results in their grids waiting for an on-site check (核查), with the actions they may take now" },
+  }, async (req) => {
+    const p = req.principal!;
+    const mine = await deps.store.list({ assignee: patrol.deviceOf(p).id, statuses: TASK_STATUSES, limit: 200 });
+    const waiting = [];
+    for (const g of p.grids ?? []) waiting.push(...(await deps.store.list({ area: g, statuses: ['feedback'], limit: 100 })));
+    const seen = new Set<number>();
+    const items = [];
+    for (const r of [...mine, ...waiting]) {
+      if (seen.has(r.seq)) continue;
+      seen.add(r.seq);
+      items.push({ ticket: view(r, p), actions: allowedActions(r, p), assigned: r.assignee === patrol.deviceOf(p).id });
+    }
+    return { items };
   });
 
   app.get('/api/patrol/today', {

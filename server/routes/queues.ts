@@ -13,7 +13,7 @@ import { loopService } from '../loop/service.ts';
 import type { TicketQuery } from '../store/types.ts';
 import type { Principal } from '../auth/principal.ts';
 import { areaCode, ticket } from './schemas.ts';
-import { actionBody, actionFieldsProblem } from './ticket-actions.ts';
+import { actionBody, actionFieldsProblem, assigneeProblem } from './ticket-actions.ts';
 
 const OPEN: Status[] = ['reported', 'registered', 'dispatched', 'returned', 'handling', 'feedback'];
 export const QUEUES: Record<string, { name: string; filter: Pick<TicketQuery, 'statuses' | 'overdue' | 'supervised'> }> = {
@@ -119,7 +119,7 @@ export const queueRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       },
     },
   }, async (req, reply) => {
-    const problem = actionFieldsProblem(req.body as unknown as Parameters<typeof actionFieldsProblem>[0]);
+    const problem = actionFieldsProblem(req.body as unknown as Parameters<typeof actionFieldsProblem>[0]) ?? assigneeProblem(deps, req.body as unknown as Parameters<typeof assigneeProblem>[1]);
     if (problem) return sendError(reply, 400, problem);
     const { ids, version: _v, ...action } = req.body;
     const p = req.principal!;

@@ -24,12 +24,13 @@ const ACTION_NAMES = (Object.keys(RULES) as ActionName[]).filter((a) => a !== 'a
 const NEEDS: Partial<Record<ActionName, string[]>> = {
   verify: ['item', 'level'], reject: ['reason', 'note'], return: ['note'], request_extension: ['hours', 'note'], deny_extension: ['note'],
   supervise: ['note'], escalate: ['note'], feedback: ['note'], check: ['pass'], self_handle: ['item', 'note'], rate: ['satisfaction'], reopen: ['note'],
+  assign: ['worker'],
 };
 const TAKES: Record<ActionName, string[]> = {
   verify: ['item', 'level', 'note'], reject: ['reason', 'duplicateOf', 'note'], dispatch: ['department', 'platform', 'note'], accept: ['note'],
   return: ['note'], request_extension: ['hours', 'note'], approve_extension: ['note'], deny_extension: ['note'], remind: ['note'],
   supervise: ['note'], escalate: ['note'], feedback: ['note'], check: ['pass', 'note'], self_handle: ['item', 'note'], rate: ['satisfaction', 'note'], reopen: ['note'],
-  attach: [],
+  assign: ['worker', 'note'], attach: [],
 };
 
 export const actionBody = {
@@ -49,6 +50,7 @@ export const actionBody = {
     hours: { type: 'number', exclusiveMinimum: 0, maximum: 2000 },
     pass: { type: 'boolean' },
     satisfaction: { type: 'integer', minimum: 1, maximum: 5 },
+    worker: { type: 'string', minLength: 1, maxLength: 128, description: "the grid worker's device (GET /api/tickets/:id/nearest-workers) a task is pushed to (assign)" },
     note: NOTE,
   },
 } as const;
@@ -61,6 +63,12 @@ export function actionFieldsProblem(b: Body): string | null {
   if (missing) return `body/${missing} is required for ${b.action}`;
   const extra = Object.keys(b).find((f) => f !== 'action' && f !== 'version' && f !== 'ids' && !TAKES[b.action].includes(f));
   return extra ? `body/${extra} is not taken by ${b.action}` : null;
+}
+
+/** An assign names a grid worker's phone the roster knows, or it is refused whole. */
+export function assigneeProblem(deps: Pick<AppDeps, 'patrol'>, b: Body): string | null {
+  if (b.action !== 'assign' || deps.patrol.roster.get(b.worker as string)?.kind === 'phone') return null;
+  return `worker: ${String(b.worker).slice(0, 64)} is not a grid worker's phone`;
 }
 
 export const ticketActionRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
@@ -85,6 +93,8 @@ export const ticketActionRoutes: FastifyPluginAsync<AppDeps> = async (app, deps)
     const b = req.body;
     const problem = actionFieldsProblem(b);
     if (problem) return sendError(reply, 400, problem);
+    const notPhone = assigneeProblem(deps, b);
+    if (notPhone) return sendError(reply, 400, notPhone);
     const r = await ticketOf(req);
     if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
     if (b.version !== undefined && b.version !== r.version) return sendError(reply, 409, `version: the ticket is at version ${r.version}, not ${b.version}; reload it`);

@@ -25,10 +25,11 @@ interface ListQuery {
 
 const IDEMPOTENCY_KEY = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$', description: 'a key the client makes per report (a UUID): a retry with it stores nothing new' } as const;
 
-type ReportBody = TicketInput & { crs?: Crs; clientId?: string };
+type ReportBody = TicketInput & { crs?: Crs; clientId?: string; observedAt?: string };
+const OBSERVED_WITHIN_MS = 7 * 86_400_000;
 
 export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
-  const { net, store, locator, rates } = deps;
+  const { net, store, locator, rates, now } = deps;
   const loop = loopService(deps);
   const present = loop.view;
   /** The report's point in WGS-84, whatever datum it was sent in. */
@@ -47,7 +48,9 @@ export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       response: { 201: ticket, 400: errorSchema, 401: errorSchema, 403: errorSchema, 422: errorSchema, 507: errorSchema },
     },
   }, async (req, reply) => {
-    const { crs = 'wgs84', clientId: bodyKey, ...input } = req.body;
+    const { crs = 'wgs84', clientId: bodyKey, observedAt: observedText, ...input } = req.body;
+    const observedAt = observedText === undefined ? undefined : Date.parse(observedText);
+    if (observedAt !== undefined && (observedAt > now() + 5 * 60_000 || observedAt < now() - OBSERVED_WITHIN_MS)) return sendError(reply, 400, 'observedAt: must be within the last 7 days, not in the future');
     const headerKey = req.headers['idempotency-key'];
     if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) return sendError(reply, 400, 'clientId: differs from the Idempotency-Key header');
     const [lon, lat] = wgs84(req.body);
@@ -56,7 +59,7 @@ export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       return sendError(reply, 422, `lon/lat: (${input.lon}, ${input.lat}) in ${crs} is outside the city's grids; nothing was stored`);
     }
     const p = req.principal!;
-    const { record: r, created } = await loop.report({ ...input, lon, lat }, gridCode, p, { clientId: headerKey ?? bodyKey, crs });
+    const { record: r, created } = await loop.report({ ...input, lon, lat }, gridCode, p, { clientId: headerKey ?? bodyKey, crs, observedAt });
     if (!created) reply.header('idempotent-replayed', 'true');
     req.audit = { target: presentTicket(net, r).id };
     return reply.code(201).send(present(r, p));

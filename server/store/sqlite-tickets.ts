@@ -55,7 +55,7 @@ const LOOP_COLUMNS: [keyof LoopState | 'reportedBy' | 'clientId' | 'crs', string
   ['rejectReason', 'reject_reason', 'TEXT'], ['duplicateOf', 'duplicate_of', 'TEXT'], ['closedAt', 'closed_at', 'INTEGER'], ['onTime', 'on_time', 'INTEGER'],
   ['reportedBy', 'reported_by', 'TEXT'], ['clientId', 'client_id', 'TEXT'], ['crs', 'crs', 'TEXT'],
   ['photos', 'photos_before', 'INTEGER NOT NULL DEFAULT 0'], ['photos', 'photos_after', 'INTEGER NOT NULL DEFAULT 0'],
-  ['yellowAt', 'yellow_at', 'INTEGER'], ['deadlineAt', 'deadline_at', 'INTEGER'],
+  ['yellowAt', 'yellow_at', 'INTEGER'], ['deadlineAt', 'deadline_at', 'INTEGER'], ['assignee', 'assignee', 'TEXT'],
 ];
 
 const INDEXES = `
@@ -66,6 +66,7 @@ CREATE INDEX IF NOT EXISTS tickets_department_status ON tickets (department, sta
 CREATE INDEX IF NOT EXISTS tickets_yellow_at ON tickets (yellow_at) WHERE yellow_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS tickets_deadline_at ON tickets (deadline_at, grid_code) WHERE deadline_at IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS tickets_client_id ON tickets (reported_by, client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS tickets_assignee ON tickets (assignee, status) WHERE assignee IS NOT NULL;
 CREATE INDEX IF NOT EXISTS timeline_photo ON timeline (json_extract(data, '$.photo')) WHERE action = 'attach';
 `;
 
@@ -101,7 +102,7 @@ function fromRow(r: Row): TicketRecord {
     satisfaction: r.satisfaction as number | null, rejectReason: r.reject_reason as TicketRecord['rejectReason'],
     duplicateOf: r.duplicate_of as string | null, closedAt: r.closed_at as number | null, onTime: r.on_time === null ? null : r.on_time === 1,
     photos: { before: r.photos_before as number, after: r.photos_after as number },
-    yellowAt: r.yellow_at as number | null, deadlineAt: r.deadline_at as number | null,
+    yellowAt: r.yellow_at as number | null, deadlineAt: r.deadline_at as number | null, assignee: r.assignee as string | null,
     reportedBy: r.reported_by as string | null, clientId: r.client_id as string | null, crs: r.crs as string | null,
     seq: r.seq as number, createdAt: r.created_at as number, category: r.category as TicketRecord['category'],
     source: r.source as TicketRecord['source'], lon: r.lon as number, lat: r.lat as number, description: r.description as string,
@@ -146,7 +147,7 @@ export const timelineValues = (ticket: number, e: TimelineEntry): unknown[] =>
   [ticket, e.at, e.actor, e.role, e.action, e.from, e.to, e.note, e.data ? JSON.stringify(e.data) : null];
 /** The first entry of every timeline: who reported it, by which channel and datum. */
 export const reportEntry = (t: NewTicket): TimelineEntry =>
-  ({ at: t.createdAt, actor: t.reportedBy, role: t.reporterRole, action: 'report', from: null, to: 'reported', note: null, data: { source: t.input.source, crs: t.crs ?? 'wgs84' } });
+  ({ at: t.createdAt, actor: t.reportedBy, role: t.reporterRole, action: 'report', from: null, to: 'reported', note: null, data: { source: t.input.source, crs: t.crs ?? 'wgs84', ...(t.observedAt !== undefined ? { observedAt: new Date(t.observedAt).toISOString() } : {}) } });
 /** The `ticket_text` row of a ticket (rowid = its seq): the description and the place's names. */
 export const searchTextOf = (t: NewTicket): string => `${t.input.description} ${t.searchText ?? ''}`;
 /** An INSERT of `rows` rows (a bulk load inserts many per statement). */
@@ -217,6 +218,8 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
     if (q.light === 'yellow') (clauses.push('yellow_at <= ? AND deadline_at > ?'), params.push(now, now));
     if (q.light === 'green') (clauses.push('yellow_at > ?'), params.push(now));
     if (q.supervised) clauses.push('supervised > 0');
+    if (q.assignee === true) clauses.push('assignee IS NOT NULL');
+    else if (q.assignee !== undefined) (clauses.push('assignee = ?'), params.push(q.assignee));
     if (q.text) {
       // Trigram full text needs three characters. Shorter text is matched by LIKE on the
       // text of each ticket the other filters leave (a rowid lookup in ticket_text each):

@@ -61,6 +61,7 @@ export function openSqliteStores(dataDir: string, opts: SqliteOptions = {}): Sql
   db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
   migrateTickets(db);
   db.exec(KPI_SCHEMA);
+  const tracks = openSqliteTrackStore(dataDir, { lockWaitMs: opts.lockWaitMs });
   const commit = groupCommit(db); // one queue: reports, steps and audit rows share commits
   const stores: SqliteStores = {
     db,
@@ -68,9 +69,11 @@ export function openSqliteStores(dataDir: string, opts: SqliteOptions = {}): Sql
     kpi: sqliteKpiStore(db),
     access: withFullDiskErrors(sqliteAccessStore(db)),
     audit: withFullDiskErrors(sqliteAuditStore(db, commit)),
-    tracks: openSqliteTrackStore(dataDir, { lockWaitMs: opts.lockWaitMs }),
+    tracks,
+    // At once, like the main store: fixes not yet in chunks wait in the tracks' append log,
+    // replayed when the store next opens, so nothing acknowledged is lost by not flushing.
     close: () => {
-      void stores.tracks.close();
+      if (tracks.db.open) tracks.db.close();
       db.close();
     },
   };

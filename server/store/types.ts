@@ -28,6 +28,8 @@ export interface TicketQuery {
   light?: 'green' | 'yellow' | 'red';
   /** Past their deadline at `now` (the overdue queue). */
   overdue?: boolean;
+  /** Pushed to this grid worker's device (assign), or to anyone when `true`. */
+  assignee?: string | true;
   /** Given at least one 督办. */
   supervised?: boolean;
   now?: number;
@@ -61,6 +63,8 @@ export interface NewTicket {
   /** The client's idempotency key: a retry with the same key stores nothing new. */
   clientId?: string;
   crs?: string;
+  /** When the reporter saw it, if sent later (epoch ms). */
+  observedAt?: number;
   /** Text a search finds it by besides its description (the place's names). */
   searchText?: string;
   /** The counters the report adds (server/domain/kpi.ts), in the same transaction. */

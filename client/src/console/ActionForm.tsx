@@ -3,12 +3,13 @@
 // the version the dispatcher saw; for a selection it goes to the bulk route.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { caseHours, ItemPicker } from './ItemPicker.tsx';
+import { NearestWorkers } from './NearestWorkers.tsx';
 import { ACTION_NAME, REJECT_REASONS, STATUS_NAME } from './labels.ts';
 import { act, actOnChecked, useConsole } from './state.ts';
 import { suggestedItem } from './suggest.ts';
 import type { Ticket } from './types.ts';
 
-type Field = 'item' | 'level' | 'department' | 'reason' | 'hours' | 'pass' | 'satisfaction' | 'note';
+type Field = 'item' | 'level' | 'department' | 'reason' | 'hours' | 'pass' | 'satisfaction' | 'worker' | 'note';
 
 /** The fields of each action; a note is required where the server needs one. */
 const FIELDS: Record<string, { fields: Field[]; noteRequired?: boolean; notePrompt?: string }> = {
@@ -21,6 +22,7 @@ const FIELDS: Record<string, { fields: Field[]; noteRequired?: boolean; noteProm
   approve_extension: { fields: ['note'] },
   deny_extension: { fields: ['note'], noteRequired: true, notePrompt: '驳回理由' },
   remind: { fields: ['note'], notePrompt: '催办内容' },
+  assign: { fields: ['worker', 'note'], notePrompt: '任务说明（现场核实、核查要点）' },
   supervise: { fields: ['note'], noteRequired: true, notePrompt: '督办意见' },
   escalate: { fields: ['note'], noteRequired: true, notePrompt: '上报升级的理由（超出本级处置权限等）' },
   feedback: { fields: ['note'], noteRequired: true, notePrompt: '处置结果' },
@@ -59,6 +61,7 @@ export function ActionForm({ action, ticket, bulk, onClose }: {
   const [pass, setPass] = useState<boolean | null>(bulk ? true : null);
   const [satisfaction, setSatisfaction] = useState<number | null>(null);
   const [note, setNote] = useState('');
+  const [worker, setWorker] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   // The catalogue may arrive after the form opened: take its suggestion then.
   useEffect(() => {
@@ -112,6 +115,10 @@ export function ActionForm({ action, ticket, bulk, onClose }: {
       if (satisfaction === null) return setProblem('请选择满意度');
       body.satisfaction = satisfaction;
     }
+    if (has('worker')) {
+      if (!worker) return setProblem('请选择网格员');
+      body.worker = worker;
+    }
     if (spec.noteRequired && !n) return setProblem(`请填写${spec.notePrompt ?? '说明'}`);
     if (n) body.note = n;
     setProblem(null);
@@ -130,6 +137,7 @@ export function ActionForm({ action, ticket, bulk, onClose }: {
           此工单在您打开表单后已被更新（现为{STATUS_NAME.get(ticket.status) ?? ticket.status}），提交将被拒绝并重新加载
         </div>
       )}
+      {has('worker') && ticket && <NearestWorkers ticketId={ticket.id} value={worker} onChange={setWorker} />}
       {has('item') && <ItemPicker value={item} onChange={pickItem} suggested={suggestion} onlySelfHandle={action === 'self_handle'} />}
       <div className="cs-form-row">
         {has('level') && (

@@ -96,6 +96,9 @@ export async function fetchThumb(hash: string, signal?: AbortSignal): Promise<st
 }
 
 export const fetchCatalogue = (): Promise<Catalogue> => getJson('/api/catalogue');
+export interface NearWorker { device: string; name: string; role: string; grid: string; distanceM: number; status: number; lastFixAt: string }
+export const fetchNearestWorkers = (id: string, k: number, signal?: AbortSignal): Promise<{ items: NearWorker[] }> =>
+  getJson(`/api/tickets/${encodeURIComponent(id)}/nearest-workers?${qs({ k })}`, signal);
 export const fetchDepartments = (): Promise<Departments> => getJson('/api/departments');
 export const fetchArea = (code: string): Promise<Area> => getJson(`/api/areas/${encodeURIComponent(code)}`);
 export const fetchGrids = (parent: string, signal?: AbortSignal): Promise<GridGeometry> => getJson(`/api/grids?${qs({ parent })}`, signal);

@@ -23,6 +23,7 @@ export const ACTION_NAME: Record<string, string> = {
   approve_extension: '批准延期',
   deny_extension: '驳回延期',
   remind: '催办',
+  assign: '派给网格员',
   supervise: '督办',
   escalate: '上报升级',
   feedback: '结果反馈',
@@ -35,7 +36,7 @@ export const ACTION_NAME: Record<string, string> = {
 
 /** The order action buttons are shown in: the loop's next step first, side steps after. */
 export const ACTION_ORDER = [
-  'verify', 'dispatch', 'accept', 'feedback', 'check', 'self_handle', 'approve_extension', 'deny_extension', 'request_extension',
+  'verify', 'dispatch', 'accept', 'feedback', 'check', 'assign', 'self_handle', 'approve_extension', 'deny_extension', 'request_extension',
   'reject', 'return', 'remind', 'supervise', 'escalate', 'rate', 'reopen', 'attach',
 ];
 
