@@ -152,7 +152,9 @@ describe('frames to walls', () => {
     const deltas = frames.slice(1);
     expect(deltas.every((f) => !f.snapshot)).toBe(true);
     const mine = deltas.flatMap((f) => [...f.index.subarray(0, f.count)].map((ix, k) => ({ ix, lat: f.latE6[k] / POSITION_SCALE, status: f.status[k] })));
-    expect(mine.filter((m) => m.ix === indexOf(w.id))).toEqual([{ ix: indexOf(w.id), lat: expect.closeTo(lat + 0.0030, 6), status: DEVICE_STATUS.online }]);
+    // Requests may straddle a flush; whatever the frames, the wall ends on the newest fix.
+    const ofW = mine.filter((m) => m.ix === indexOf(w.id));
+    expect(ofW.at(-1)).toEqual({ ix: indexOf(w.id), lat: expect.closeTo(lat + 0.0030, 6), status: DEVICE_STATUS.online });
     expect(mine.some((m) => m.ix === indexOf(elsewhere.id))).toBe(false); // another district's phone
     expect(lon).toBeGreaterThan(0);
     s.close();
@@ -210,5 +212,39 @@ describe('tasks pushed to the nearest grid worker (智能推送)', () => {
     expect(tl.items[0].data).toMatchObject({ observedAt: seen });
     const old = await fetch(`${t.url}/api/tickets`, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/json' }, body: JSON.stringify({ lon, lat, category: 'fire_safety', source: 'patrol', observedAt: new Date(clock - 8 * 86_400_000).toISOString() }) });
     expect([old.status, (await old.json()).message]).toEqual([400, expect.stringMatching(/^observedAt:/)]);
+  });
+});
+
+describe('patrol coverage (巡查覆盖)', () => {
+  it("counts the 50 m cells of a grid its own phone walked today, ranks streets, and flags a phone long off its grid", async () => {
+    const w = elsewhere; // a 溧阳市 phone: its grid untouched by the other tests
+    const g = t.net.areas.get(w.grid)!;
+    const token = tokens.get(w.id)!;
+    const before = (await (await fetch(`${t.url}/api/patrol/coverage?area=${w.grid.slice(0, 9)}`, { headers: admin.headers })).json());
+    const mine = before.grids.find((x: { grid: string }) => x.grid === w.grid);
+    expect(mine.walked).toBeLessThanOrEqual(1); // the frames test sent it to its label point
+    expect(mine.cells).toBeGreaterThan(10);
+    // Walk 200 m north–south through the grid's label point, a fix every 10 m: 4–5 cells.
+    const [lon, lat] = g.label;
+    for (let k = 0; k <= 20; k++) {
+      const r = await fetch(`${t.url}/osmand?id=${w.id}&token=${token}&timestamp=${(clock + k * 8000) / 1000}&lat=${lat - 0.0009 + k * 0.00009}&lon=${lon}`, { method: 'POST' });
+      expect(r.status).toBe(200);
+    }
+    const after = await (await fetch(`${t.url}/api/patrol/coverage?area=${w.grid.slice(0, 9)}`, { headers: admin.headers })).json();
+    const now = after.grids.find((x: { grid: string }) => x.grid === w.grid);
+    expect(now.walked).toBeGreaterThanOrEqual(4);
+    expect(now.walked).toBeLessThanOrEqual(6);
+    expect(now.coverage).toBeCloseTo(now.walked / now.cells, 3);
+    expect(after.streets[0]).toMatchObject({ code: w.grid.slice(0, 9) });
+    expect(after.offGrid).toEqual([]);
+
+    // Then it walks into the next district for over half an hour: flagged, while online.
+    const away = label(inDistrict[0]);
+    clock += 200_000;
+    await fetch(`${t.url}/osmand?id=${w.id}&token=${token}&timestamp=${clock / 1000}&lat=${away[1]}&lon=${away[0]}`, { method: 'POST' });
+    clock += 31 * 60_000;
+    await fetch(`${t.url}/osmand?id=${w.id}&token=${token}&timestamp=${clock / 1000}&lat=${away[1]}&lon=${away[0]}`, { method: 'POST' });
+    const flagged = await (await fetch(`${t.url}/api/patrol/coverage?area=320481`, { headers: admin.headers })).json();
+    expect(flagged.offGrid).toEqual([{ device: w.id, name: w.name, grid: w.grid, standsIn: inDistrict[0].grid, since: new Date(clock - 31 * 60_000).toISOString() }]);
   });
 });

@@ -124,6 +124,7 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /api/devices/:id/track': (s) => ({ url: `/api/devices/${ids.worker[s]}/track` }),
     'GET /api/patrol/today': () => ({ url: '/api/patrol/today' }),
     'GET /api/patrol/tasks': () => ({ url: '/api/patrol/tasks' }),
+    'GET /api/patrol/coverage': (s) => ({ url: `/api/patrol/coverage?area=${area(s)}001` }),
     'GET /api/tickets/:id/nearest-workers': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/nearest-workers?k=3` }),
     'POST /open311/v2/requests.json': (s) => ({ method: 'POST', url: '/open311/v2/requests.json', payload: { service_code: 'SR-01-001', lat: point(s)[1], long: point(s)[0], description: '路边垃圾堆放' } }),
   };

@@ -9,6 +9,7 @@ import type { Locator } from '../geo/locator.ts';
 import type { TrackStore } from '../store/tracks.ts';
 import type { LivePositions } from './live-positions.ts';
 import type { DeviceInfo, Roster } from './roster.ts';
+import type { Coverage } from './coverage.ts';
 
 export interface Sent {
   device: string;
@@ -26,6 +27,7 @@ export interface IngestDeps {
   roster: Roster;
   tracks: TrackStore;
   live: LivePositions;
+  coverage: Coverage;
   locator: Locator;
   now: () => number;
   /** The oldest instant a fix may carry (the tracks' retention). */
@@ -62,7 +64,9 @@ export function patrolIngest(d: IngestDeps) {
     for (let j = 0; j < fixes.length; j++) {
       if (dropped.has(j)) continue;
       const f = fixes[j];
-      d.live.update(devices[j].index, f, d.locator.gridAt(f.lon, f.lat));
+      const grid = d.locator.gridAt(f.lon, f.lat);
+      d.live.update(devices[j].index, f, grid);
+      d.coverage.add(devices[j], f, grid);
     }
     return { accepted: fixes.length - dropped.size, duplicates: stored.duplicates.map((j) => from[j]), rejected };
   };

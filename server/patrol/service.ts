@@ -13,6 +13,7 @@ import { LivePositions } from './live-positions.ts';
 import { patrolIngest, type DeviceCheck, type Sent } from './ingest.ts';
 import { PatrolTasks } from './tasks.ts';
 import { NearestWorkers } from './nearest.ts';
+import { Coverage } from './coverage.ts';
 import type { TicketRecord } from '../domain/ticket.ts';
 import type { TicketStore } from '../store/types.ts';
 
@@ -38,7 +39,8 @@ export function createPatrol(o: PatrolOptions) {
   const tasks = new PatrolTasks();
   const live = new LivePositions({ roster, now: o.now, offlineAfterMs: o.offlineAfterMs, intervalMs: o.frameIntervalMs, onTask: (device) => tasks.has(device) });
   const nearest = new NearestWorkers(live, roster, o.now);
-  const ingestFixes = patrolIngest({ roster, tracks: o.tracks, live, locator: o.locator, now: o.now, oldest });
+  const coverage = new Coverage(o.net, o.locator, o.now);
+  const ingestFixes = patrolIngest({ roster, tracks: o.tracks, live, coverage, locator: o.locator, now: o.now, oldest });
 
   /** The device a principal writes as: a tracker's own id, a worker account's phone page. */
   function deviceOf(p: Principal): DeviceInfo {
@@ -74,6 +76,7 @@ export function createPatrol(o: PatrolOptions) {
     live,
     tasks,
     nearest,
+    coverage,
     /** A ticket changed: its worker's "on a task" colour follows. */
     taskChanged(r: Pick<TicketRecord, 'seq' | 'status' | 'assignee'>): void {
       for (const device of tasks.changed(r)) {

@@ -17,6 +17,7 @@ import { ticketOfRequest } from './ticket-of-request.ts';
 import { loopService } from '../loop/service.ts';
 import { allowedActions } from '../domain/loop.ts';
 import { TASK_STATUSES } from '../patrol/tasks.ts';
+import { CELL_M } from '../patrol/coverage.ts';
 import { areaCode, errorSchema } from './schemas.ts';
 
 export const MAX_FIXES = 10_000;
@@ -148,6 +149,38 @@ export const patrolRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       items.push({ ticket: view(r, p), actions: allowedActions(r, p), assigned: r.assignee === patrol.deviceOf(p).id });
     }
     return { items };
+  });
+
+  app.get<{ Querystring: { area?: string } }>('/api/patrol/coverage', {
+    config: { access: { roles: ['admin', 'leader', 'dispatcher', 'display'], area: (req) => (req.query as { area?: string }).area } },
+    schema: {
+      summary: "Patrol coverage today (巡查覆盖): per grid of the area, the share of its 50 m cells its own phones walked; streets ranked by it; phones off their grid for over 30 minutes",
+      querystring: { type: 'object', additionalProperties: false, properties: { area: areaCode } },
+    },
+  }, async (req) => {
+    const area = req.query.area ?? req.principal!.scope;
+    const prefix = areaPrefix(area);
+    const grids = [];
+    const streets = new Map<string, { cells: number; walked: number; grids: number }>();
+    for (const f of deps.net.features.grid.features) {
+      const code = f.properties.code;
+      if (!code.startsWith(prefix)) continue;
+      const c = patrol.coverage.of(code);
+      grids.push({ ...c, name: f.properties.name });
+      const s = streets.get(code.slice(0, 9)) ?? { cells: 0, walked: 0, grids: 0 };
+      s.cells += c.cells;
+      s.walked += c.walked;
+      s.grids++;
+      streets.set(code.slice(0, 9), s);
+    }
+    const ranking = [...streets].map(([code, s]) => ({ code, name: deps.net.areas.get(code)?.name ?? code, grids: s.grids, coverage: Math.round((s.walked / Math.max(s.cells, 1)) * 1000) / 1000 }))
+      .sort((a, b) => b.coverage - a.coverage || (a.code < b.code ? -1 : 1));
+    const offGrid = patrol.coverage.offGrid().filter(({ index }) => {
+      const d = patrol.roster.devices[index];
+      const at = patrol.live.get(index);
+      return d.grid.startsWith(prefix) && at && at.status !== 0;
+    }).map(({ index, since, standsIn }) => ({ device: patrol.roster.devices[index].id, name: patrol.roster.devices[index].name, grid: patrol.roster.devices[index].grid, standsIn, since: new Date(since).toISOString() }));
+    return { area, day: new Date(dayStartMs(dayCST(now()))).toISOString(), cellM: CELL_M, grids, streets: ranking, offGrid };
   });
 
   app.get('/api/patrol/today', {
