@@ -19,7 +19,7 @@ export function clientBuildIsStale(): boolean {
   const built = join(clientDist, 'index.html');
   if (!existsSync(built)) return true;
   // The wall also imports the pure modules it shares with the server (the CST day, the city's code).
-  const sources = [join(root, 'client'), join(root, 'server', 'domain'), join(root, 'server', 'net', 'codes.ts'), join(root, 'vite.config.ts'), join(root, 'package-lock.json')].filter(existsSync);
+  const sources = [join(root, 'client'), join(root, 'server', 'domain'), join(root, 'server', 'net', 'codes.ts'), join(root, 'server', 'sim', 'reports.ts'), join(root, 'vite.config.ts'), join(root, 'package-lock.json')].filter(existsSync);
   return Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
 }
 

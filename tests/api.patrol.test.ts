@@ -110,7 +110,7 @@ describe('POST /api/positions', () => {
     expect(body.accepted).toBe(1);
     expect(body.rejected).toEqual([{ index: 1, message: expect.stringMatching(/^device: .* is not yours/) }]);
     const today = await (await fetch(`${t.url}/api/patrol/today`, { headers: worker.headers })).json();
-    expect(today).toMatchObject({ device: `account:${worker.username}`, fixes: 1 });
+    expect(today).toMatchObject({ device: `account:${worker.username}`, fixes: 1, reported: 0 });
   });
 });
 

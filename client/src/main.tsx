@@ -1,9 +1,12 @@
-// Two pages from one entry, each its own chunk so neither loads the other's code: the
-// dispatcher console (调度台) under /console, the wall everywhere else.
+// Three pages from one entry, each its own chunk so none loads another's code: the
+// dispatcher console (调度台) under /console, the grid worker's phone (网格通) under /phone,
+// the wall everywhere else.
 import './styles.css';
 
 if (/^\/console(\/|$)/.test(window.location.pathname)) {
   void import('./console/main.tsx');
+} else if (/^\/phone(\/|$)/.test(window.location.pathname)) {
+  void import('./phone/main.tsx');
 } else {
   performance.mark('wall:start');
   void (async () => {

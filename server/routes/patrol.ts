@@ -185,11 +185,14 @@ export const patrolRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
 
   app.get('/api/patrol/today', {
     config: { access: { roles: ['worker'] } },
-    schema: { summary: "A worker's own day (CST): distance walked, patrol time and fixes sent from their phone page" },
+    schema: { summary: "A worker's own day (CST): distance walked, patrol time, fixes sent from their phone page and events reported" },
   }, async (req) => {
-    const info = patrol.deviceOf(req.principal!);
-    const fixes = await patrol.tracks.track(info.id, dayStartMs(dayCST(now())), now());
+    const p = req.principal!;
+    const info = patrol.deviceOf(p);
+    const from = dayStartMs(dayCST(now()));
+    const fixes = await patrol.tracks.track(info.id, from, now());
     const a = analyseTrack(fixes, {});
-    return { device: info.id, distanceM: Math.round(a.distanceM), patrolMs: a.patrolMs, fixes: fixes.length };
+    const reported = await deps.store.countWhere({ reportedBy: `${p.kind}:${p.id}`, from });
+    return { device: info.id, distanceM: Math.round(a.distanceM), patrolMs: a.patrolMs, fixes: fixes.length, reported };
   });
 };

@@ -235,6 +235,7 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
     }
     if (q.status) (clauses.push('status = ?'), params.push(q.status));
     if (q.department) (clauses.push('department = ?'), params.push(q.department));
+    if (q.reportedBy) (clauses.push('reported_by = ?'), params.push(q.reportedBy));
     if (q.from !== undefined) (clauses.push('created_at >= ?'), params.push(q.from));
     if (q.to !== undefined) (clauses.push('created_at < ?'), params.push(q.to));
     if (q.beforeSeq !== undefined) (clauses.push('seq < ?'), params.push(q.beforeSeq));

@@ -28,6 +28,8 @@ export interface TicketQuery {
   light?: 'green' | 'yellow' | 'red';
   /** Past their deadline at `now` (the overdue queue). */
   overdue?: boolean;
+  /** Reported by this principal (`account:<username>`, `key:<id>` …). */
+  reportedBy?: string;
   /** Pushed to this grid worker's device (assign), or to anyone when `true`. */
   assignee?: string | true;
   /** Given at least one 督办. */
@@ -40,6 +42,7 @@ export interface TicketQuery {
 export interface CountQuery {
   area?: string;
   department?: string;
+
   from?: number;
   to?: number;
 }
