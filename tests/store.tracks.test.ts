@@ -134,6 +134,27 @@ describe('SQLite track store', () => {
     expect(await s.track(days[3][0].device, AT(0), AT(24))).toEqual(days[3].map(quantise));
   });
 
+  it('lets the app close the file in the middle of a compaction: the compaction stops, the log keeps the rest', async () => {
+    const dir = tempDir();
+    const s = openSqliteTrackStore(dir);
+    // 4,000 phones' first fix of the day: a flush of several ~10 ms slices
+    const fixes: Fix[] = Array.from({ length: 4000 }, (_, k) => ({ ...workday(`w-${k}`, k)[0] }));
+    for (let i = 0; i < fixes.length; i += 500) await s.append(fixes.slice(i, i + 500));
+    const compaction = s.compact({ now: AT(9) });
+    await new Promise((r) => setImmediate(r)); // the first slice has run
+    s.db.close(); // what the app's close does (server/store/sqlite.ts)
+    await expect(compaction).resolves.toMatchObject({ pending: 0 });
+    const again = openSqliteTrackStore(dir);
+    open.push(again);
+    const st = await again.stats();
+    expect(st.positions).toBe(4000);
+    expect(st.chunks).toBeGreaterThan(0); // some were flushed before the close
+    expect(st.logFixes).toBeLessThan(4000);
+    expect(await again.track('w-3999', AT(0), AT(24))).toEqual([quantise(fixes[3999])]);
+    await again.compact({ now: AT(9) });
+    expect(await again.stats()).toMatchObject({ positions: 4000, logFixes: 0 });
+  });
+
   it('refuses a second opening of the same file while the first holds it', async () => {
     const dir = tempDir();
     const s = openSqliteTrackStore(dir);

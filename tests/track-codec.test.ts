@@ -133,6 +133,8 @@ describe('track codec', () => {
     expect(isStorable(fix(T0, Infinity, 31))).toBe(false);
     expect(isStorable(fix(T0, 120, 31, { speed: NaN }))).toBe(false);
     expect(isStorable(fix(2 ** 60, 120, 31))).toBe(false);
+    expect(isStorable({ ...fix(T0, 120, 31), device: 'a\u0000b' })).toBe(false); // NUL separates ids in a batch
+    expect(isStorable({ ...fix(T0, 120, 31), device: 'a\ud800' })).toBe(false); // a lone surrogate has no UTF-8
     expect(() => encode([fix(T0, NaN, 31)])).toThrow(RangeError);
     const bytes = encode(randomTrack(9, 100));
     expect(() => decode(bytes.subarray(0, bytes.length - 3), 'x')).toThrow(RangeError);
