@@ -12,6 +12,8 @@ export interface Config {
   simSeed: number;
   /** Simulated grid phones (SIM_PHONES; default: every phone carrier of the net). */
   simPhones: number;
+  /** Share of them walking outside working hours, night duty (SIM_NIGHT_SHARE, 0.05). */
+  simNightShare: number;
 }
 
 function num(name: string, fallback: number): number {
@@ -31,5 +33,6 @@ export function readConfig(): Config {
     simRate: num('SIM_RATE', 60),
     simSeed: num('SIM_SEED', Date.now() % 2 ** 32),
     simPhones: num('SIM_PHONES', Infinity),
+    simNightShare: Math.min(1, num('SIM_NIGHT_SHARE', 0.05)),
   };
 }

@@ -58,7 +58,7 @@ const sim = simAccounts
 const phones = config.simulate && config.simPhones > 0
   ? startPhoneSim({
     baseUrl: `http://${self}:${port}`, phones: await simPhones(stores.access, net, config.dataDir, Date.now(), config.simPhones),
-    gridAt: (lon, lat) => locator.gridAt(lon, lat), clock: defaultWorkClock, seed: config.simSeed,
+    gridAt: (lon, lat) => locator.gridAt(lon, lat), clock: defaultWorkClock, seed: config.simSeed, nightShare: config.simNightShare,
     onError: (e) => app.log.warn({ err: e }, 'phone simulator: a fix was not sent'),
   })
   : null;
@@ -67,7 +67,7 @@ console.log(`一张网 One Net — the wall is on ${url}`);
 console.log(`  net: ${net.areas.size} areas, ${net.features.grid.features.length} grids (started in ${Math.round(performance.now() - t0)} ms)`);
 console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${await store.total()} tickets`);
 console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min, speed ${simSpeed}× (a real second is ${simSpeed} simulated seconds of people's work; limits and lights run on the server's clock), seed ${config.simSeed} (SIM_RATE, SIM_SPEED, SIM_SEED; SIMULATE=0 turns it off)` : 'off'}`);
-console.log(`  grid phones: ${phones ? `${phones.stats().phones} simulated phones walking their grids, a fix every 5 s through /osmand in working hours (5 % on night duty) (SIM_PHONES)` : 'none simulated'}`);
+console.log(`  grid phones: ${phones ? `${phones.stats().phones} simulated phones walking their grids, a fix every 5 s through /osmand in working hours (${Math.round(config.simNightShare * 100)} % on night duty) (SIM_PHONES, SIM_NIGHT_SHARE)` : 'none simulated'}`);
 if (sim && simAccounts) console.log(`  simulator accounts (synthetic, password new each start, in memory only): ${simAccounts.dispatcher}, ${Object.keys(simAccounts.handlers).length} × sim-handler-<department>, ${Object.keys(simAccounts.workers).length} × sim-worker-<district>`);
 console.log(`  API: ${url}/api/docs/json`);
 if (admin.created) console.log(`  admin: created${admin.password ? `, password ${admin.password} (printed once; ADMIN_PASSWORD sets it)` : ' with ADMIN_PASSWORD'}`);
