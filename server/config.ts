@@ -14,6 +14,8 @@ export interface Config {
   simPhones: number;
   /** Share of them walking outside working hours, night duty (SIM_NIGHT_SHARE, 0.05). */
   simNightShare: number;
+  /** Patrol: days of tracks kept, silence before offline, ms between a wall's frames. */
+  patrol: { retentionDays: number; offlineAfterMs: number; frameIntervalMs: number };
 }
 
 function num(name: string, fallback: number): number {
@@ -34,5 +36,11 @@ export function readConfig(): Config {
     simSeed: num('SIM_SEED', Date.now() % 2 ** 32),
     simPhones: num('SIM_PHONES', Infinity),
     simNightShare: Math.min(1, num('SIM_NIGHT_SHARE', 0.05)),
+    patrol: {
+      retentionDays: Math.max(1, num('TRACK_RETENTION_DAYS', 30)),
+      offlineAfterMs: num('OFFLINE_AFTER_S', 300) * 1000,
+      // 500: at most 2 frames a second per wall (the bound); lower trades frames for latency.
+      frameIntervalMs: Math.max(50, num('FRAME_INTERVAL_MS', 500)),
+    },
   };
 }

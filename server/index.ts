@@ -35,7 +35,7 @@ const simSpeed = config.simulate ? simSpeedFromEnv() : 0;
 const simAccounts = config.simulate ? await ensureSimAccounts(stores.access, net, Date.now()) : null;
 const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const locator = createLocator(net);
-const app = await buildApp({ net, stores, locator, photosDir: join(config.dataDir, 'photos'), secret: sessionSecret(config.dataDir), allowedOrigins, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+const app = await buildApp({ net, stores, locator, patrol: config.patrol, photosDir: join(config.dataDir, 'photos'), secret: sessionSecret(config.dataDir), allowedOrigins, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ port: config.port, host: config.host });
 
 const { port, address } = app.server.address() as { port: number; address: string };

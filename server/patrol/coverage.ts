@@ -54,10 +54,9 @@ export class Coverage {
   }
 
   /** A fix just stored, standing in `grid` (or outside every grid). */
-  add(device: DeviceInfo, fix: Fix, grid: string | null): void {
-    const now = this.now();
-    if (dayCST(fix.t) !== dayCST(now)) return; // a late fix of another day
-    this.today(now);
+  add(device: DeviceInfo, fix: Fix, grid: string | null, today = dayCST(this.now())): void {
+    if (dayCST(fix.t) !== today) return; // a late fix of another day
+    if (today !== this.day) this.today(this.now());
     if (grid && grid === device.grid) {
       let set = this.walked.get(grid);
       if (!set) this.walked.set(grid, (set = new Set()));

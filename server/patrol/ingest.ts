@@ -10,6 +10,7 @@ import type { TrackStore } from '../store/tracks.ts';
 import type { LivePositions } from './live-positions.ts';
 import type { DeviceInfo, Roster } from './roster.ts';
 import type { Coverage } from './coverage.ts';
+import { dayCST } from '../domain/day.ts';
 
 export interface Sent {
   device: string;
@@ -61,12 +62,13 @@ export function patrolIngest(d: IngestDeps) {
     }
     const stored = fixes.length ? await d.tracks.append(fixes) : { stored: 0, duplicates: [] };
     const dropped = new Set(stored.duplicates);
+    const today = dayCST(lim.now);
     for (let j = 0; j < fixes.length; j++) {
       if (dropped.has(j)) continue;
       const f = fixes[j];
       const grid = d.locator.gridAt(f.lon, f.lat);
       d.live.update(devices[j].index, f, grid);
-      d.coverage.add(devices[j], f, grid);
+      d.coverage.add(devices[j], f, grid, today);
     }
     return { accepted: fixes.length - dropped.size, duplicates: stored.duplicates.map((j) => from[j]), rejected };
   };

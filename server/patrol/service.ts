@@ -30,6 +30,7 @@ export interface PatrolOptions {
 }
 
 export const DEFAULT_RETENTION_DAYS = 30;
+const COMPACT_AFTER_FIXES = 200_000;
 
 export function createPatrol(o: PatrolOptions) {
   const roster = new Roster(o.net);
@@ -41,6 +42,18 @@ export function createPatrol(o: PatrolOptions) {
   const nearest = new NearestWorkers(live, roster, o.now);
   const coverage = new Coverage(o.net, o.locator, o.now);
   const ingestFixes = patrolIngest({ roster, tracks: o.tracks, live, coverage, locator: o.locator, now: o.now, oldest });
+  // Fixes wait in the track store's memory until compaction: at a gateway's rate (50,000 a
+  // second) a minute's worth is ~0.75 GB, so past this many it compacts without waiting.
+  let sinceCompaction = 0;
+  const ingest: typeof ingestFixes = async (sent, check) => {
+    const r = await ingestFixes(sent, check);
+    sinceCompaction += r.accepted;
+    if (sinceCompaction >= COMPACT_AFTER_FIXES) {
+      sinceCompaction = 0;
+      void o.tracks.compact().catch(() => {}); // the timer's next round reports a failure
+    }
+    return r;
+  };
 
   /** The device a principal writes as: a tracker's own id, a worker account's phone page. */
   function deviceOf(p: Principal): DeviceInfo {
@@ -89,7 +102,7 @@ export function createPatrol(o: PatrolOptions) {
     oldest,
     deviceOf,
     checkFor,
-    ingest: ingestFixes,
+    ingest,
     /** Reloads each device's newest fix (after a restart, before walls connect). */
     async restore(store: TicketStore): Promise<void> {
       await tasks.restore(store);
