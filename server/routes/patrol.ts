@@ -97,7 +97,7 @@ export const patrolRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
         type: 'object', additionalProperties: false,
         properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' }, tolerance: { type: 'number', minimum: 0, maximum: 1000 } },
       },
-      response: { 200: { type: 'object', properties: { device: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, fixes: { type: 'integer' }, distanceM: { type: 'number' }, patrolMs: { type: 'number' }, points: { type: 'array', items: fixOut }, stops: { type: 'array', items: { type: 'object', properties: { from: { type: 'number' }, to: { type: 'number' }, lon: { type: 'number' }, lat: { type: 'number' }, durationMs: { type: 'number' } } } } } }, 400: errorSchema, 404: errorSchema },
+      response: { 200: { type: 'object', properties: { device: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, grid: { type: 'string' }, reported: { type: 'integer' }, from: { type: 'string' }, to: { type: 'string' }, fixes: { type: 'integer' }, distanceM: { type: 'number' }, patrolMs: { type: 'number' }, points: { type: 'array', items: fixOut }, stops: { type: 'array', items: { type: 'object', properties: { from: { type: 'number' }, to: { type: 'number' }, lon: { type: 'number' }, lat: { type: 'number' }, durationMs: { type: 'number' } } } } } }, 400: errorSchema, 404: errorSchema },
     },
   }, async (req, reply) => {
     const info = patrol.roster.get(req.params.id);
@@ -108,7 +108,10 @@ export const patrolRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     if (to - from > 31 * 86_400_000) return sendError(reply, 400, 'to: a track is read 31 days at most at a time');
     const fixes = await patrol.tracks.track(info.id, from, to);
     const a = analyseTrack(fixes, { toleranceM: req.query.tolerance });
-    return { device: info.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), fixes: fixes.length, distanceM: a.distanceM, patrolMs: a.patrolMs, points: a.points, stops: a.stops };
+    // Who the device reports as: a phone page's account, or the device itself.
+    const reportedBy = info.id.startsWith('account:') ? info.id : `device:${info.id}`;
+    const reported = await deps.store.countWhere({ reportedBy, from, to });
+    return { device: info.id, name: info.name, role: info.role, grid: info.grid, from: new Date(from).toISOString(), to: new Date(to).toISOString(), fixes: fixes.length, distanceM: a.distanceM, patrolMs: a.patrolMs, reported, points: a.points, stops: a.stops };
   });
 
   const ticketOf = ticketOfRequest(deps.store);
