@@ -260,7 +260,13 @@ describe("the wall's store of grid phones", () => {
     w.apply(frameOf([[2, 119.9709, 31.81, DEVICE_STATUS.offline]]));
     expect(w.slot(2)!.trail).toHaveLength(0);
     expect(rgba(w.fill, 2)[3]).toBeLessThan(WORKER_RGBA[DEVICE_STATUS.online][3]); // dimmed
+    expect(rgba(w.trailFill, 2)[3]).toBe(0);
     expect(Array.from(w.tally)).toEqual([1, 0, 0]);
+    // Back online somewhere else: no trail dot where it went quiet; the next move starts one.
+    w.apply(frameOf([[2, 119.98, 31.82, DEVICE_STATUS.online]]));
+    expect(w.slot(2)!.trail).toEqual([]);
+    w.apply(frameOf([[2, 119.9801, 31.82, DEVICE_STATUS.online]]));
+    expect(w.slot(2)!.trail.map(([lon, lat]) => [lon.toFixed(4), lat.toFixed(2)])).toEqual([['119.9800', '31.82']]);
   });
 
   it('replaces everything on a snapshot, and counts a lost delta by its seq', () => {
@@ -279,14 +285,35 @@ describe("the wall's store of grid phones", () => {
     expect(w.slot(5)!.status).toBe(DEVICE_STATUS.offline);
   });
 
-  it('applies a frame of 8,500 walking phones without growing per frame, and refuses an impossible index unchanged', () => {
+  it('keeps every trail when a phone with a higher index joins mid-shift', () => {
+    const w = new WorkerPositions(4);
+    const at = (k: number): [number, number, number, number][] => [0, 1, 2].map((i) => [i, 119.9 + i * 0.01 + k * 1e-4, 31.7 + k * 1e-4, i === 1 ? 2 : 1]);
+    w.apply(frameOf(at(0), { snapshot: true }));
+    for (let k = 1; k <= 4; k++) w.apply(frameOf(at(k)));
+    const before = [0, 1, 2].map((i) => w.slot(i));
+    w.apply(frameOf([[3000, 120.1, 31.9, 1]]));
+    expect(w.count).toBe(3001);
+    expect([0, 1, 2].map((i) => w.slot(i))).toEqual(before);
+    expect(before[1]!.trail).toHaveLength(4);
+    expect(w.slot(3000)!.trail).toEqual([]);
+    // The slots in between are drawn transparent in every trail block.
+    const drawn = new Set<number>();
+    for (let k = 0; k < w.count * TRAIL; k++) if (w.trailFill[k * 4 + 3] > 0) drawn.add(k % w.count);
+    expect([...drawn].sort((x, y) => x - y)).toEqual([0, 1, 2, 3000]);
+  });
+
+  it('applies frames of 8,500 walking phones in the same buffers, colours untouched, and refuses an impossible index unchanged', () => {
     const phones = cityPhones();
     const next = rng(11);
     const w = new WorkerPositions();
     w.apply(decodePositionsFrame(encodePositionsFrame(walk(phones, next, T0, true))));
     const buffers = [w.positions, w.fill, w.trail, w.trailFill];
+    const colours = w.colorVersion;
     for (let k = 1; k <= 10; k++) w.apply(decodePositionsFrame(encodePositionsFrame(walk(phones, next, T0 + k * 5000))));
     [w.positions, w.fill, w.trail, w.trailFill].forEach((b, k) => expect(b).toBe(buffers[k]));
+    // Nobody's status changed: only positions are new for deck.gl to upload.
+    expect(w.colorVersion).toBe(colours);
+    expect(w.slot(0)!.trail).toHaveLength(TRAIL);
     expect(w.known).toBe(PHONES);
     expect(w.slot(4321)!.lon).toBeCloseTo(phones.lon[4321], 5);
     const version = w.version;

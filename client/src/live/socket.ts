@@ -8,6 +8,7 @@ import { measureUpdate } from './metrics.ts';
 import { serverClockKnown, serverDayStart, serverNow, noteServerTime } from './serverClock.ts';
 import { refreshStats, resyncToday } from './sync.ts';
 import { applyTicket, showStats } from './tickets.ts';
+import { clearWorkers, exposeWorkers, receivePositions } from './workers.ts';
 
 const DAY_MS = 86_400_000;
 /** Events kept while no day is loaded yet (the first load failing for a while). */
@@ -15,7 +16,8 @@ const QUEUE_MAX = 20_000;
 
 export function startLive(onSynced?: () => void): () => void {
   // The handshake is authenticated by the session cookie; the area is the account's scope.
-  const socket: Socket = io({ query: { area: wallArea() } });
+  // The wall shows the grid phones: `layers` puts it in its area's positions room.
+  const socket: Socket = io({ query: { area: wallArea() }, auth: { layers: ['workers'] } });
   let refused = 0;
   let stopped = false;
   let syncing: Promise<void> | null = null;
@@ -104,6 +106,14 @@ export function startLive(onSynced?: () => void): () => void {
     }
   });
 
+  // The grid phones: binary frames (server/domain/positions-frame.ts), sent volatile. A wall
+  // that (re)joins gets a snapshot first, which replaces what it had; a lost delta leaves
+  // those devices where they were until they next move.
+  exposeWorkers();
+  socket.on('positions', (bytes: ArrayBuffer) => {
+    receivePositions(bytes);
+  });
+
   socket.on('ticket', (t: LiveTicket) => {
     // A ticket of the server's next day: start that day afresh (its dots, feed and figures).
     if (!syncing && dayTurned(Date.parse(t.createdAt))) void resync();
@@ -144,5 +154,6 @@ export function startLive(onSynced?: () => void): () => void {
     clearInterval(timer);
     clearTimeout(midnight);
     socket.close();
+    clearWorkers(); // the next account's wall starts from its own snapshot
   };
 }

@@ -6,6 +6,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef } from 'react';
 import { renew } from '../auth/session.ts';
+import { pickWorker } from '../live/workers.ts';
 import { CITY_BBOX } from '../config.ts';
 import { selectAt } from '../selection.ts';
 import { getState, subscribe } from '../store.ts';
@@ -14,6 +15,7 @@ import { framePadding, setCameraMap } from './camera.ts';
 import { bindDeckLayers } from './deckLayers.ts';
 import { bindScopeMask } from './scopeMask.ts';
 import { wallHandle } from './testHandle.ts';
+import { WORKERS_LAYER_ID } from './workersLayer.ts';
 
 // Bundled, the library cannot find its worker next to itself: tell it where Vite put it.
 maplibregl.setWorkerUrl(workerUrl);
@@ -66,6 +68,10 @@ export function MapView() {
       if (overlay) return;
       overlay = new MapboxOverlay({ interleaved: false, layers: [] });
       map.addControl(overlay);
+      // luma.gl's AnimationLoop times each of deck.gl's frames ('CPU Time'); deck.gl 9.4 keeps
+      // the loop to itself, so this reaches in. Read only by the measurements: NaN if it moves.
+      const deck = (overlay as unknown as { _deck?: { animationLoop?: { stats?: { get(name: string): { lastTiming: number } } } } })._deck;
+      handle.deckFrameMs = () => deck?.animationLoop?.stats?.get('CPU Time').lastTiming ?? NaN;
       unbindLayers = bindDeckLayers(map, overlay);
     };
     let deckFallback: ReturnType<typeof setTimeout> | undefined;
@@ -111,7 +117,22 @@ export function MapView() {
       );
     });
 
-    map.on('click', (ev) => void selectAt(ev.lngLat.lng, ev.lngLat.lat));
+    // A grid phone under the pointer is what a click meant (its panel reads the picked index);
+    // anywhere else, the grid there.
+    map.on('click', (ev) => {
+      let hit: { index: number } | null = null;
+      try {
+        hit = overlay?.pickObject({ x: ev.point.x, y: ev.point.y, radius: 5, layerIds: [WORKERS_LAYER_ID] }) ?? null;
+      } catch (e) {
+        console.warn('pick', e); // deck.gl not ready yet: the click goes to the grid
+      }
+      if (hit && hit.index >= 0) {
+        pickWorker(hit.index);
+        return;
+      }
+      pickWorker(-1);
+      void selectAt(ev.lngLat.lng, ev.lngLat.lat);
+    });
 
     // Tiles are fetched with the session cookie; once it has expired they answer 401.
     // Renew the session (as every API request does), then fetch the missing tiles again.

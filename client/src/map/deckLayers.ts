@@ -1,5 +1,5 @@
-// Composes the deck.gl layers from the store and hands them to the overlay.
-// Runs synchronously on every store change, so the socket's timing covers it;
+// Composes the deck.gl layers from the store (and the workers store) and hands them to the
+// overlay. Runs synchronously on every store change, so the socket's timing covers it;
 // each layer is rebuilt only when the slice it draws has changed. Between changes it runs
 // only to animate: every frame while arrival pulses play, a dozen frames a second while
 // overdue tickets breathe, not at all otherwise.
@@ -7,6 +7,7 @@ import type { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Layer } from '@deck.gl/core';
 import type { Map as MlMap } from 'maplibre-gl';
 import { PULSE_DURATION_MS } from '../live/tickets.ts';
+import { pickedWorker, subscribeWorkers, workers } from '../live/workers.ts';
 import { loadLabels } from '../live/sync.ts';
 import { getState, subscribe, type WallState } from '../store.ts';
 import { declutter, type PlacedLabel } from './declutter.ts';
@@ -16,6 +17,7 @@ import { pulseLayer } from './pulseLayer.ts';
 import { overdueDotsLayer, overdueLayer, type OverdueData } from './overdueLayer.ts';
 import { selectionLayer } from './selectionLayer.ts';
 import { doneTicketsLayer, openTicketsLayer } from './ticketsLayer.ts';
+import { workersLayer, workerTrailsLayer } from './workersLayer.ts';
 
 /** The overdue halo's frame interval: a slow breath needs no more. */
 const HALO_FRAME_MS = 80;
@@ -23,6 +25,7 @@ const HALO_FRAME_MS = 80;
 export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
   let tickets: { version: number; done: Layer; open: Layer; late: Layer; overdue: OverdueData } | null = null;
   let selection: { geometry: unknown; layer: Layer } | null = null;
+  let crew: { version: number; picked: number; trails: Layer; dots: Layer } | null = null;
   let labels: { placed: PlacedLabel[]; layer: Layer } | null = null;
   let placed: PlacedLabel[] = [];
   let labelSource: WallState['labels'] | null = null;
@@ -54,8 +57,18 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
         overdue,
       };
     }
-    // Finished ones under everything; the halo under the open dots; the overdue dots on top.
+    // Finished ones under everything; the grid phones over them (so 8,500 of them never hide
+    // an open ticket); the halo under the open dots; the overdue dots on top.
     layers.push(tickets.done);
+    if (workers.count > 0) {
+      const picked = pickedWorker();
+      if (crew?.version !== workers.version || crew.picked !== picked) {
+        // A click alone changes only the dots' highlight: the trails' layer stays as it is.
+        const trails = crew?.version === workers.version ? crew.trails : workerTrailsLayer(workers);
+        crew = { version: workers.version, picked, trails, dots: workersLayer(workers, picked) };
+      }
+      layers.push(crew.trails, crew.dots);
+    }
     const breathing = tickets.overdue.length > 0;
     if (breathing) layers.push(overdueLayer(tickets.overdue, now));
     layers.push(tickets.open);
@@ -100,11 +113,13 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
     }
     render();
   });
+  const unsubscribeWorkers = subscribeWorkers(render);
   map.on('moveend', onMoveEnd);
   onMoveEnd();
 
   return () => {
     unsubscribe();
+    unsubscribeWorkers();
     map.off('moveend', onMoveEnd);
     if (raf) cancelAnimationFrame(raf);
   };

@@ -124,6 +124,22 @@ export async function measureFrames(page: Page, frames: Uint8Array[], gapMs: num
   return out;
 }
 
+/** The peer of a frame's deck.gl cost: deck.gl redrawing the same scene with nothing to
+ * upload (the map nudged by a pixel), `n` times, `gapMs` apart. */
+export async function measureRedraws(page: Page, n: number, gapMs: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    out.push(await page.evaluate(async (dx) => {
+      const wall = (window as any).__wall;
+      wall.map.panBy([dx, 0], { duration: 0 });
+      await new Promise((r) => requestAnimationFrame(r));
+      return wall.deckFrameMs() as number;
+    }, k % 2 ? 1 : -1));
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return out;
+}
+
 /** p50, p95 and max, rounded to 0.01 ms. */
 export function percentiles(xs: number[]): { p50: number; p95: number; max: number } {
   const s = [...xs].sort((a, b) => a - b);
