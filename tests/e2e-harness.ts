@@ -7,6 +7,26 @@ import { launchChromium } from '../scripts/chromium.ts';
 import { clientDist, ensureClientBuilt } from '../scripts/client-build.ts';
 import type { Credentials } from '../scripts/local-app.ts';
 import { testApp, type TestApp } from './helpers.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from '../scripts/client-build.ts';
+import { startOfDayCST } from '../server/domain/day.ts';
+
+/** Where a screenshot goes: docs/<name>.png with UPDATE_SCREENSHOTS=1 (when it is one the
+ * docs show), else var/e2e/<name>.png, outside the tracked files. */
+export function screenshotPath(name: string, forDocs = true): string {
+  const docs = process.env.UPDATE_SCREENSHOTS === '1' && forDocs;
+  const dir = docs ? join(root, 'docs') : join(root, 'var', 'e2e');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}.png`);
+}
+
+/** A clock running from 12:00 CST of the day the file starts, so "today" cannot turn
+ * during the file (the app's clock and the pages'). */
+export function noonClock(): () => number {
+  const shift = startOfDayCST(Date.now()) + 12 * 3600_000 - Date.now();
+  return () => Date.now() + shift;
+}
 
 export interface E2e {
   t: TestApp;

@@ -9,31 +9,24 @@
 // var/e2e/ (docs/console.png and docs/console-1366.png with UPDATE_SCREENSHOTS=1).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { clientDist, root } from '../scripts/client-build.ts';
+import { clientDist } from '../scripts/client-build.ts';
 import { TEST_PASSWORD, TEST_PASSWORD_HASH, type Credentials } from '../scripts/local-app.ts';
-import { startOfDayCST } from '../server/domain/day.ts';
 import { CITY_CODE } from '../server/net/codes.ts';
 import sharp from 'sharp';
 import { gridOf, postJson, report, theNet, type TestApp } from './helpers.ts';
-import { e2eHarness } from './e2e-harness.ts';
+import { e2eHarness, noonClock, screenshotPath } from './e2e-harness.ts';
 import { photoForm } from './routes.examples.ts';
 
 const LARGE = { width: 1920, height: 1080 };
 const SMALL = { width: 1366, height: 768 };
-const UPDATE = process.env.UPDATE_SCREENSHOTS === '1';
 /** docs/<name>.png with UPDATE_SCREENSHOTS=1, else var/e2e/<name>.png. */
-function shot(name: string, forDocs = true): string {
-  const dir = UPDATE && forDocs ? join(root, 'docs') : join(root, 'var', 'e2e');
-  mkdirSync(dir, { recursive: true });
-  return join(dir, `${name}.png`);
-}
+const shot = screenshotPath;
 
 // As the wall's e2e: the app's clock and the pages' run from 12:00 CST of today, so the
 // wall's "today" cannot turn during the file and the report stays on its map.
-const shift = startOfDayCST(Date.now()) + 12 * 3600_000 - Date.now();
-const now = () => Date.now() + shift;
+const now = noonClock();
 
 const e2e = e2eHarness(now);
 const contexts = e2e.contexts;

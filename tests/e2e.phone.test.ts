@@ -10,33 +10,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { clientDist, root } from '../scripts/client-build.ts';
+import { clientDist } from '../scripts/client-build.ts';
 import { TEST_PASSWORD, type Credentials } from '../scripts/local-app.ts';
-import { startOfDayCST } from '../server/domain/day.ts';
 import { itemCategories } from '../server/domain/open311.ts';
 import { loadCatalogue } from '../server/domain/catalogue.ts';
 import { loadDepartments } from '../server/domain/departments.ts';
 import { CITY_CODE } from '../server/net/codes.ts';
 import { categoryOf, itemsOf, CATEGORIES } from '../client/src/phone/items.ts';
 import { gridOf, postJson, report, theNet, type TestApp } from './helpers.ts';
-import { e2eHarness } from './e2e-harness.ts';
+import { e2eHarness, noonClock, screenshotPath } from './e2e-harness.ts';
 import { photoForm } from './routes.examples.ts';
 
 const PHONE = { width: 360, height: 800 };
-const UPDATE = process.env.UPDATE_SCREENSHOTS === '1';
-function shot(name: string, forDocs = true): string {
-  const dir = UPDATE && forDocs ? join(root, 'docs') : join(root, 'var', 'e2e');
-  mkdirSync(dir, { recursive: true });
-  return join(dir, `${name}.png`);
-}
+const shot = screenshotPath;
 
 // As the other e2e files: the app's clock and the page's run from 12:00 CST of today, so
 // "today" cannot turn during the file.
-const shift = startOfDayCST(Date.now()) + 12 * 3600_000 - Date.now();
-const now = () => Date.now() + shift;
+const now = noonClock();
 
 const e2e = e2eHarness(now);
 let t: TestApp;

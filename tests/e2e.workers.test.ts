@@ -8,19 +8,15 @@
 // The picture goes to var/e2e/wall-workers.png (docs/wall-workers.png with UPDATE_SCREENSHOTS=1).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
-import { root } from '../scripts/client-build.ts';
 import { measureFrames, percentiles, walkingPhones } from '../scripts/bench/lib/walking-phones.ts';
 import { DEVICE_STATUS } from '../server/domain/fix.ts';
 import { TRAIL, WORKER_RGBA } from '../client/src/live/workers.ts';
 import { postJson, theNet, type TestApp } from './helpers.ts';
-import { e2eHarness } from './e2e-harness.ts';
+import { e2eHarness, screenshotPath } from './e2e-harness.ts';
 import type { Credentials } from '../scripts/local-app.ts';
 
 const VIEWPORT = { width: 1920, height: 1080 };
-const UPDATE = process.env.UPDATE_SCREENSHOTS === '1';
 const PHONES = 8_500;
 const FRAMES = 40;
 /** Deltas fed before measuring: the first few run before V8 has optimised the code. */
@@ -32,11 +28,7 @@ let browser: Browser;
 let admin: Credentials;
 beforeAll(() => ({ t, browser, admin } = e2e));
 
-function shot(name: string): string {
-  const dir = UPDATE ? join(root, 'docs') : join(root, 'var', 'e2e');
-  mkdirSync(dir, { recursive: true });
-  return join(dir, `${name}.png`);
-}
+const shot = screenshotPath;
 
 type Slot = { lon: number; lat: number; status: number; trail: [number, number][] } | null;
 const slot = (page: Page, i: number) => page.evaluate((i) => (window as any).__wall.workers.slot(i) as Slot, i);

@@ -16,20 +16,10 @@ import {
 } from '../server/domain/positions-frame.ts';
 import { TRAIL, WORKER_RGBA, WorkerPositions } from '../client/src/live/workers.ts';
 import { theNet } from './helpers.ts';
+import { mulberry32 } from '../server/sim/random.ts';
 
 const PHONES = 8_500;
 
-/** Mulberry32: the same walk on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The city's first PHONES phone carriers, each at their grid's label point. */
 function cityPhones(): { lon: Float64Array; lat: Float64Array; grid: string[] } {
@@ -68,7 +58,7 @@ const T0 = Date.UTC(2026, 4, 12, 1, 30); // 09:30 CST, the morning patrol
 describe('the positions frame', () => {
   it('carries 8,500 walking grid phones within 7.3 cm of where they are, in under 100 KB', () => {
     const phones = cityPhones();
-    const input = walk(phones, rng(9), T0);
+    const input = walk(phones, mulberry32(9), T0);
     const bytes = encodePositionsFrame(input);
     expect(bytes.byteLength).toBeLessThanOrEqual(100 * 1024);
     expect(bytes.byteLength).toBe(POSITIONS_FRAME_HEADER_BYTES + PHONES * 11); // u16 indices: every index < 65,536
@@ -146,7 +136,7 @@ describe('the positions frame', () => {
   });
 
   it('reads a frame wherever it sits in memory (a Node Buffer at an odd offset in its pool)', () => {
-    const bytes = encodePositionsFrame(walk(cityPhones(), rng(3), T0));
+    const bytes = encodePositionsFrame(walk(cityPhones(), mulberry32(3), T0));
     const pool = Buffer.alloc(bytes.byteLength + 3);
     pool.set(bytes, 3);
     const odd = pool.subarray(3);
@@ -158,7 +148,7 @@ describe('the positions frame', () => {
   });
 
   it('refuses a truncated, padded or garbage buffer with an error, never a wrong frame', () => {
-    const input = walk(cityPhones(), rng(5), T0);
+    const input = walk(cityPhones(), mulberry32(5), T0);
     const small = encodePositionsFrame({ ...input, count: 40 });
     // Every truncation, and one byte too many.
     for (let len = 0; len < small.byteLength; len++) expect(() => decodePositionsFrame(small.slice(0, len))).toThrow(PositionsFrameError);
@@ -304,7 +294,7 @@ describe("the wall's store of grid phones", () => {
 
   it('applies frames of 8,500 walking phones in the same buffers, colours untouched, and refuses an impossible index unchanged', () => {
     const phones = cityPhones();
-    const next = rng(11);
+    const next = mulberry32(11);
     const w = new WorkerPositions();
     w.apply(decodePositionsFrame(encodePositionsFrame(walk(phones, next, T0, true))));
     const buffers = [w.positions, w.fill, w.trail, w.trailFill];

@@ -6,7 +6,7 @@
 import { startLocalApp } from '../local-app.ts';
 import { createSimulator } from '../../server/sim/simulator.ts';
 import { clientDist, ensureClientBuilt } from '../client-build.ts';
-import { launchChromium } from '../chromium.ts';
+import { openCityWall } from './lib/wall-page.ts';
 
 const PRELOAD = Number(process.env.BENCH_WALL_PRELOAD ?? 3000);
 const UPDATES = Number(process.env.BENCH_WALL_UPDATES ?? 200);
@@ -25,19 +25,7 @@ const send = async (): Promise<void> => {
 };
 for (let i = 0; i < PRELOAD; i++) await send();
 
-const admin = await local.as('admin');
-const issued = await fetch(`${url}/api/displays`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...admin.headers },
-  body: JSON.stringify({ name: 'bench wall', scope: net.city.code }),
-});
-if (issued.status !== 201) throw new Error(`POST /api/displays answered ${issued.status}`);
-const display = (await issued.json()) as { url: string };
-
-const browser = await launchChromium();
-const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-await page.goto(url + display.url);
-await page.waitForFunction(() => (window as any).__wall?.gridsDrawn === true, null, { timeout: 180_000 });
+const { browser, page } = await openCityWall(local, 'bench wall');
 const firstRenderMs = await page.evaluate(() => (window as any).__wall.firstRenderMs as number);
 console.log(JSON.stringify({ bench: 'wall', figure: 'firstRenderMs', ms: Math.round(firstRenderMs), ticketsToday: PRELOAD, viewport: '1920x1080', gl: 'swiftshader' }));
 

@@ -11,7 +11,7 @@
 // frame rate. BENCH_WORKERS_FRAMES (40) measured frames after 10 warm-up ones.
 import { startLocalApp } from '../local-app.ts';
 import { clientDist, ensureClientBuilt } from '../client-build.ts';
-import { launchChromium } from '../chromium.ts';
+import { openCityWall } from './lib/wall-page.ts';
 import { decodePositionsFrame, type PositionsFrame } from '../../server/domain/positions-frame.ts';
 import { WorkerPositions } from '../../client/src/live/workers.ts';
 import { measureFrames, measureRedraws, percentiles, walkingPhones } from './lib/walking-phones.ts';
@@ -79,19 +79,7 @@ const { url, net, close } = local;
 
 // ——— Chromium: the city's wall ———
 ensureClientBuilt(() => {});
-const admin = await local.as('admin');
-const issued = await fetch(`${url}/api/displays`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...admin.headers },
-  body: JSON.stringify({ name: 'bench workers', scope: net.city.code }),
-});
-if (issued.status !== 201) throw new Error(`POST /api/displays answered ${issued.status}`);
-const display = (await issued.json()) as { url: string };
-
-const browser = await launchChromium();
-const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-await page.goto(url + display.url);
-await page.waitForFunction(() => (window as any).__wall?.gridsDrawn === true, null, { timeout: 180_000 });
+const { browser, page } = await openCityWall(local, 'bench workers');
 await page.waitForFunction(() => (window as any).__wall?.ready === true, null, { timeout: 60_000 });
 
 const phones = walkingPhones(net, PHONES);

@@ -10,19 +10,10 @@ import type { Page } from 'playwright-core';
 import { DEVICE_STATUS } from '../../../server/domain/fix.ts';
 import { encodePositionsFrame } from '../../../server/domain/positions-frame.ts';
 import type { Grid, Net } from '../../../server/net/types.ts';
+import { mulberry32 } from '../../../server/sim/random.ts';
 
 const M_PER_DEG_LAT = 111_195;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface WalkingPhones {
   count: number;
@@ -50,7 +41,7 @@ export function walkingPhones(net: Net, count: number, seed = 7): WalkingPhones 
     }
   }
   if (n < count) throw new Error(`the net has ${n} phone carriers, not ${count}`);
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const heading = Float64Array.from({ length: count }, () => next() * 2 * Math.PI);
   const speed = Float64Array.from({ length: count }, () => 1 + next() * 0.6);
   const index = Uint32Array.from({ length: count }, (_, i) => i);
