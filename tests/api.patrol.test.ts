@@ -111,6 +111,13 @@ describe('POST /api/positions', () => {
     expect(body.rejected).toEqual([{ index: 1, message: expect.stringMatching(/^device: .* is not yours/) }]);
     const today = await (await fetch(`${t.url}/api/patrol/today`, { headers: worker.headers })).json();
     expect(today).toMatchObject({ device: `account:${worker.username}`, fixes: 1, reported: 0 });
+    // The same over the phone page's socket (event `fixes`, acknowledged with the same answer).
+    const phone: ClientSocket = connect(t.url, { auth: { token: worker.token }, query: { area: g }, transports: ['websocket'], forceNew: true, reconnection: false });
+    await new Promise<void>((r) => phone.once('connect', () => r()));
+    const ack = await phone.timeout(5000).emitWithAck('fixes', { fixes: [{ t: clock - 2000, lon, lat }, { t: clock - 2000, lon, lat }, { t: clock - 1000, lon: 999, lat }] });
+    expect(ack).toEqual({ ok: true, accepted: 1, duplicates: [1], rejected: [{ index: 2, message: expect.stringMatching(/^lon:/) }] });
+    phone.close();
+    expect((await (await fetch(`${t.url}/api/patrol/today`, { headers: worker.headers })).json()).fixes).toBe(2);
   });
 });
 

@@ -54,6 +54,8 @@ export interface Live {
     areas(): Iterable<string>;
     send(area: string, frame: Uint8Array): void;
     snapshotFrom(f: (area: string) => Uint8Array): void;
+    /** Fixes a phone page sends over its socket (event `fixes`), as POST /api/positions. */
+    fixesTo(f: (p: Principal, fixes: unknown[]) => Promise<object>): void;
   };
   close(): Promise<void>;
 }
@@ -135,6 +137,7 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
   });
 
   let snapshotOf: ((area: string) => Uint8Array) | null = null;
+  let takeFixes: ((p: Principal, fixes: unknown[]) => Promise<object>) | null = null;
   /** Into the area's positions room, with a snapshot first. The snapshot is acknowledged, not
    * volatile: it must arrive (a volatile packet is dropped while a transport is busy), and an
    * acknowledged packet is not kept for recovery either. Frames after it are volatile. */
@@ -144,6 +147,21 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
   }
 
   const events = {
+    /** `fixes {fixes: [...]}` → as POST /api/positions answers: a phone page's own positions
+     * over its socket (a worker's or a device's; each fix checked alone). */
+    fixes: event({
+      parse(args) {
+        const f = oneObject(args, 'fixes', ['fixes']).fixes;
+        if (!Array.isArray(f) || f.length < 1 || f.length > 10_000) throw new Refusal('fixes: an array of 1 to 10,000 fixes');
+        return f as unknown[];
+      },
+      async run(socket, fixes) {
+        const p = socket.data.principal as Principal;
+        if (p.role !== 'worker' && p.kind !== 'device') return { ok: false, message: `role ${p.role} sends no positions over the live feed` };
+        if (!takeFixes) return { ok: false, message: 'fixes: patrol is not running' };
+        return { ok: true, ...(await takeFixes(p, fixes)) };
+      },
+    }),
     /** `join {area}` → `{ ok: true, area }`: leave the current area's room for another's. */
     join: event({
       parse(args) {
@@ -212,6 +230,9 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
       },
       snapshotFrom(f) {
         snapshotOf = f;
+      },
+      fixesTo(f) {
+        takeFixes = f;
       },
     },
     // The HTTP server is Fastify's to close; here only the transports end. Clients see a

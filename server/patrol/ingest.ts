@@ -4,6 +4,8 @@
 // appended to the track store (duplicates — the same device and instant — dropped there),
 // and, once committed, handed to the live positions that frame it for walls.
 import { checkFix, type RawFix } from '../domain/fix-check.ts';
+import { osmandTime } from '../domain/osmand.ts';
+import { CRS_CODES, type Crs } from '../geo/datum.ts';
 import type { Fix } from '../domain/fix.ts';
 import type { Locator } from '../geo/locator.ts';
 import type { TrackStore } from '../store/tracks.ts';
@@ -75,3 +77,25 @@ export function patrolIngest(d: IngestDeps) {
 }
 
 export type Ingest = ReturnType<typeof patrolIngest>;
+
+// One fix of a batch (POST /api/positions, the socket's `fixes`) as sent: its shape checked
+// here, its values by checkFix; one bad fix is refused alone.
+const FIELDS = new Set(['device', 't', 'lon', 'lat', 'crs', 'speed', 'bearing', 'altitude', 'accuracy', 'battery']);
+const NUMERIC = ['lon', 'lat', 'speed', 'bearing', 'altitude', 'accuracy', 'battery'] as const;
+
+/** One fix of a batch as sent, or what is wrong with its shape. */
+export function sentFix(v: unknown): Sent | { problem: string } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { problem: 'fix: expected an object' };
+  const o = v as Record<string, unknown>;
+  const extra = Object.keys(o).find((k) => !FIELDS.has(k));
+  if (extra !== undefined) return { problem: `${extra.slice(0, 40)}: not a field of a fix` };
+  if (o.device !== undefined && (typeof o.device !== 'string' || o.device.length > 128)) return { problem: 'device: must be a device id (text, up to 128 characters)' };
+  for (const k of NUMERIC) if (o[k] !== undefined && o[k] !== null && typeof o[k] !== 'number') return { problem: `${k}: must be a number` };
+  if (o.crs !== undefined && !CRS_CODES.includes(o.crs as Crs)) return { problem: `crs: must be one of ${CRS_CODES.join(', ')}` };
+  const t = typeof o.t === 'number' ? o.t : typeof o.t === 'string' ? osmandTime(o.t) : NaN;
+  if (o.t === undefined) return { problem: 't: required (epoch ms or ISO 8601)' };
+  const fix: RawFix = { t, lon: o.lon as number, lat: o.lat as number, crs: (o.crs as Crs | undefined) ?? 'wgs84' };
+  for (const k of ['speed', 'bearing', 'altitude', 'accuracy', 'battery'] as const) fix[k] = (o[k] as number | null | undefined) ?? null;
+  return { device: (o.device as string | undefined) ?? '', fix };
+}
+

@@ -10,7 +10,7 @@ import { inScope, type Principal } from '../auth/principal.ts';
 import { dayCST, dayStartMs } from '../domain/day.ts';
 import { accountDevice, Roster, type DeviceInfo } from './roster.ts';
 import { LivePositions } from './live-positions.ts';
-import { patrolIngest, type DeviceCheck, type Sent } from './ingest.ts';
+import { patrolIngest, sentFix, type DeviceCheck, type Ingested, type Sent } from './ingest.ts';
 import { PatrolTasks } from './tasks.ts';
 import { NearestWorkers } from './nearest.ts';
 import { Coverage } from './coverage.ts';
@@ -103,6 +103,21 @@ export function createPatrol(o: PatrolOptions) {
     deviceOf,
     checkFor,
     ingest,
+    /** A batch as sent (POST /api/positions, the socket's `fixes`): each fix's shape, then
+     * its values, checked alone; the answer in the request's indices. */
+    async ingestBatch(p: Principal, raw: readonly unknown[]): Promise<Ingested> {
+      const sent: Sent[] = [];
+      const at: number[] = [];
+      const rejected: Ingested['rejected'] = [];
+      raw.forEach((v, index) => {
+        const s = sentFix(v);
+        if ('problem' in s) rejected.push({ index, message: s.problem });
+        else (sent.push(s), at.push(index));
+      });
+      const r = await ingest(sent, await checkFor(p, sent));
+      for (const x of r.rejected) rejected.push({ index: at[x.index], message: x.message });
+      return { accepted: r.accepted, duplicates: r.duplicates.map((k) => at[k]), rejected: rejected.sort((a, b) => a.index - b.index) };
+    },
     /** Reloads each device's newest fix (after a restart, before walls connect). */
     async restore(store: TicketStore): Promise<void> {
       await tasks.restore(store);
@@ -122,6 +137,7 @@ export type Patrol = ReturnType<typeof createPatrol>;
 export async function startPatrol(app: FastifyInstance, patrol: Patrol, live: Live, store: TicketStore): Promise<void> {
   await patrol.restore(store);
   live.positions.snapshotFrom((area) => patrol.live.snapshot(area));
+  live.positions.fixesTo((p, raw) => patrol.ingestBatch(p, raw));
   patrol.live.start(live.positions);
   let dropped = -1;
   const housekeeping = setInterval(() => {

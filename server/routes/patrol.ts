@@ -5,10 +5,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from './deps.ts';
 import { READERS } from '../auth/roles.ts';
-import { osmandTime } from '../domain/osmand.ts';
-import { CRS_CODES, type Crs } from '../geo/datum.ts';
-import type { RawFix } from '../domain/fix-check.ts';
-import type { Sent } from '../patrol/ingest.ts';
 import { analyseTrack } from '../patrol/track-analysis.ts';
 import { dayCST, dayStartMs } from '../domain/day.ts';
 import { sendError } from '../http/errors.ts';
@@ -21,25 +17,6 @@ import { CELL_M } from '../patrol/coverage.ts';
 import { areaCode, errorSchema } from './schemas.ts';
 
 export const MAX_FIXES = 10_000;
-const FIELDS = new Set(['device', 't', 'lon', 'lat', 'crs', 'speed', 'bearing', 'altitude', 'accuracy', 'battery']);
-const NUMERIC = ['lon', 'lat', 'speed', 'bearing', 'altitude', 'accuracy', 'battery'] as const;
-
-/** One fix of a batch as sent, or what is wrong with its shape. */
-export function sentFix(v: unknown): Sent | { problem: string } {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { problem: 'fix: expected an object' };
-  const o = v as Record<string, unknown>;
-  const extra = Object.keys(o).find((k) => !FIELDS.has(k));
-  if (extra !== undefined) return { problem: `${extra.slice(0, 40)}: not a field of a fix` };
-  if (o.device !== undefined && (typeof o.device !== 'string' || o.device.length > 128)) return { problem: 'device: must be a device id (text, up to 128 characters)' };
-  for (const k of NUMERIC) if (o[k] !== undefined && o[k] !== null && typeof o[k] !== 'number') return { problem: `${k}: must be a number` };
-  if (o.crs !== undefined && !CRS_CODES.includes(o.crs as Crs)) return { problem: `crs: must be one of ${CRS_CODES.join(', ')}` };
-  const t = typeof o.t === 'number' ? o.t : typeof o.t === 'string' ? osmandTime(o.t) : NaN;
-  if (o.t === undefined) return { problem: 't: required (epoch ms or ISO 8601)' };
-  const fix: RawFix = { t, lon: o.lon as number, lat: o.lat as number, crs: (o.crs as Crs | undefined) ?? 'wgs84' };
-  for (const k of ['speed', 'bearing', 'altitude', 'accuracy', 'battery'] as const) fix[k] = (o[k] as number | null | undefined) ?? null;
-  return { device: (o.device as string | undefined) ?? '', fix };
-}
-
 const fixOut = { type: 'object', properties: { t: { type: 'number' }, lon: { type: 'number' }, lat: { type: 'number' }, speed: { type: ['number', 'null'] }, bearing: { type: ['number', 'null'] }, accuracy: { type: ['number', 'null'] } } };
 
 export const patrolRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
@@ -57,17 +34,7 @@ export const patrolRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       response: { 200: { type: 'object', properties: { accepted: { type: 'integer' }, duplicates: { type: 'array', items: { type: 'integer' } }, rejected: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, message: { type: 'string' } } } } } }, 400: errorSchema },
     },
   }, async (req) => {
-    const sent: Sent[] = [];
-    const at: number[] = [];
-    const shapeRejected: { index: number; message: string }[] = [];
-    req.body.fixes.forEach((v, index) => {
-      const s = sentFix(v);
-      if ('problem' in s) shapeRejected.push({ index, message: s.problem });
-      else (sent.push(s), at.push(index));
-    });
-    const r = await patrol.ingest(sent, await patrol.checkFor(req.principal!, sent));
-    const rejected = [...shapeRejected, ...r.rejected.map((x) => ({ index: at[x.index], message: x.message }))].sort((a, b) => a.index - b.index);
-    return { accepted: r.accepted, duplicates: r.duplicates.map((k) => at[k]), rejected };
+    return patrol.ingestBatch(req.principal!, req.body.fixes);
   });
 
   app.get<{ Querystring: { area?: string } }>('/api/patrol/devices', {
