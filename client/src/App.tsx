@@ -9,6 +9,11 @@ import { GridPanel } from './panels/GridPanel.tsx';
 import { Header } from './panels/Header.tsx';
 import { Legend } from './panels/Legend.tsx';
 import { LiveFeed } from './panels/LiveFeed.tsx';
+import { CoveragePanel, CoverageToggle } from './panels/CoveragePanel.tsx';
+import { ReplayPanel } from './panels/ReplayPanel.tsx';
+import { WorkerPanel } from './panels/WorkerPanel.tsx';
+import { pickWorker } from './live/workers.ts';
+import { bindPatrol } from './patrol/state.ts';
 import { clearSelection } from './selection.ts';
 import { getState } from './store.ts';
 
@@ -18,12 +23,16 @@ export function App() {
     const stop = startLive(() => {
       wallHandle().ready = true;
     });
+    const unbindPatrol = bindPatrol();
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') clearSelection();
+      if (e.key !== 'Escape') return;
+      clearSelection();
+      pickWorker(-1);
     };
     window.addEventListener('keydown', onKey);
     return () => {
       stop();
+      unbindPatrol();
       window.removeEventListener('keydown', onKey);
     };
   }, []);
@@ -34,10 +43,14 @@ export function App() {
       <Header />
       <div className="right-column" data-occludes>
         <DistrictChart />
+        <CoveragePanel />
         <LiveFeed />
       </div>
       <GridPanel />
+      <WorkerPanel />
+      <ReplayPanel />
       <div className="bottom-left" data-occludes>
+        <CoverageToggle />
         <Legend />
       </div>
       <Attribution />

@@ -8,7 +8,8 @@ import { useEffect, useRef } from 'react';
 import { renew } from '../auth/session.ts';
 import { pickWorker } from '../live/workers.ts';
 import { CITY_BBOX } from '../config.ts';
-import { selectAt } from '../selection.ts';
+import { bindFollow } from '../patrol/follow.ts';
+import { clearSelection, selectAt } from '../selection.ts';
 import { getState, subscribe } from '../store.ts';
 import { addNetToStyle, initialStyle, needsNetAdded, NET_SOURCE, netTiles } from './baseStyle.ts';
 import { framePadding, setCameraMap } from './camera.ts';
@@ -51,6 +52,7 @@ export function MapView() {
     performance.mark('wall:map-created');
     map.touchZoomRotate.disableRotation();
     setCameraMap(map);
+    const unbindFollow = bindFollow(map);
 
     const handle = wallHandle();
     handle.map = map;
@@ -127,6 +129,7 @@ export function MapView() {
         console.warn('pick', e); // deck.gl not ready yet: the click goes to the grid
       }
       if (hit && hit.index >= 0) {
+        clearSelection(); // the worker's panel takes the grid panel's place
         pickWorker(hit.index);
         return;
       }
@@ -149,6 +152,7 @@ export function MapView() {
 
     return () => {
       unsubscribe();
+      unbindFollow();
       clearTimeout(deckFallback);
       unbindLayers?.();
       unbindScope?.();

@@ -2,7 +2,8 @@
 // overlay. Runs synchronously on every store change, so the socket's timing covers it;
 // each layer is rebuilt only when the slice it draws has changed. Between changes it runs
 // only to animate: every frame while arrival pulses play, a dozen frames a second while
-// overdue tickets breathe, not at all otherwise.
+// overdue tickets breathe, not at all otherwise (a playing replay animates through the
+// patrol state, which it subscribes to like the stores).
 import type { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Layer } from '@deck.gl/core';
 import type { Map as MlMap } from 'maplibre-gl';
@@ -18,6 +19,9 @@ import { overdueDotsLayer, overdueLayer, type OverdueData } from './overdueLayer
 import { selectionLayer } from './selectionLayer.ts';
 import { doneTicketsLayer, openTicketsLayer } from './ticketsLayer.ts';
 import { workersLayer, workerTrailsLayer } from './workersLayer.ts';
+import { getPatrol, subscribePatrol, type PatrolState } from '../patrol/state.ts';
+import { coverageLayer } from './coverageLayer.ts';
+import { replayLayers, replayRangeLayer, trackLayers } from './trackLayer.ts';
 
 /** The overdue halo's frame interval: a slow breath needs no more. */
 const HALO_FRAME_MS = 80;
@@ -29,6 +33,13 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
   let labels: { placed: PlacedLabel[]; layer: Layer } | null = null;
   let placed: PlacedLabel[] = [];
   let labelSource: WallState['labels'] | null = null;
+  // Patrol (patrol/state.ts): coverage under everything, the picked worker's track and the
+  // replay over the phones; each rebuilt only when its slice changed (the replay's markers
+  // every animation frame while it plays).
+  let coverage: { data: unknown; layer: Layer } | null = null;
+  let track: { track: unknown; layers: Layer[] } | null = null;
+  let replayRange: { entries: unknown; layer: Layer } | null = null;
+  let replay: { replay: PatrolState['replay']; layers: Layer[] } | null = null;
   let raf = 0;
   let drawnAt = 0;
 
@@ -37,6 +48,15 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
     const now = performance.now();
     drawnAt = now;
     const layers: Layer[] = [];
+    const patrol = getPatrol();
+
+    const cov = patrol.coverage;
+    if (cov.on && cov.data && cov.geometry) {
+      if (coverage?.data !== cov.data) coverage = { data: cov.data, layer: coverageLayer(cov.geometry, cov.data) };
+      layers.push(coverage.layer);
+    } else {
+      coverage = null;
+    }
 
     const geometry = s.selection?.geometry ?? null;
     if (geometry) {
@@ -68,6 +88,17 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
         crew = { version: workers.version, picked, trails, dots: workersLayer(workers, picked) };
       }
       layers.push(crew.trails, crew.dots);
+    }
+    const dayTrack = patrol.worker?.track ?? null;
+    const r = patrol.replay;
+    if (dayTrack && !r?.entries.some((e) => e.id === dayTrack.device)) {
+      if (track?.track !== dayTrack) track = { track: dayTrack, layers: trackLayers(dayTrack) };
+      layers.push(...track.layers);
+    }
+    if (r) {
+      if (replayRange?.entries !== r.entries) replayRange = { entries: r.entries, layer: replayRangeLayer(r) };
+      if (replay?.replay !== r) replay = { replay: r, layers: replayLayers(r) };
+      layers.push(replayRange.layer, ...replay.layers);
     }
     const breathing = tickets.overdue.length > 0;
     if (breathing) layers.push(overdueLayer(tickets.overdue, now));
@@ -114,12 +145,14 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
     render();
   });
   const unsubscribeWorkers = subscribeWorkers(render);
+  const unsubscribePatrol = subscribePatrol(render);
   map.on('moveend', onMoveEnd);
   onMoveEnd();
 
   return () => {
     unsubscribe();
     unsubscribeWorkers();
+    unsubscribePatrol();
     map.off('moveend', onMoveEnd);
     if (raf) cancelAnimationFrame(raf);
   };
