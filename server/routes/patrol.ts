@@ -59,7 +59,7 @@ export const patrolRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     config: { access: { roles: READERS, area: (req) => deviceArea((req.params as { id: string }).id) } },
     schema: {
       summary: "A device's track between two instants (default: today, CST): its fixes (simplified at `tolerance` metres when asked), stops of 5 minutes or more, distance and patrol time",
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 128 } } },
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$', description: 'a phone (W<grid>-<n>), a tracker, or account:<username>' } } },
       querystring: {
         type: 'object', additionalProperties: false,
         properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' }, tolerance: { type: 'number', minimum: 0, maximum: 1000 } },

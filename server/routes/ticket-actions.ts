@@ -50,7 +50,7 @@ export const actionBody = {
     hours: { type: 'number', exclusiveMinimum: 0, maximum: 2000 },
     pass: { type: 'boolean' },
     satisfaction: { type: 'integer', minimum: 1, maximum: 5 },
-    worker: { type: 'string', minLength: 1, maxLength: 128, description: "the grid worker's device (GET /api/tickets/:id/nearest-workers) a task is pushed to (assign)" },
+    worker: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$', description: "the grid worker's device (GET /api/tickets/:id/nearest-workers) a task is pushed to (assign)" },
     note: NOTE,
   },
 } as const;
