@@ -3,6 +3,7 @@
 import { apiFetch } from '../auth/session.ts';
 import { HttpError } from '../api.ts';
 import type { TrackPoint } from './replay.ts';
+import type { Stop } from '../../../server/patrol/track-analysis.ts';
 
 export interface RosterItem {
   index: number;
@@ -20,13 +21,8 @@ export interface RosterItem {
   standsIn: string | null;
 }
 
-export interface Stop {
-  from: number;
-  to: number;
-  lon: number;
-  lat: number;
-  durationMs: number;
-}
+/** A stay of 5 minutes or more, as the server's track analysis finds it. */
+export type { Stop };
 
 export interface Track {
   device: string;
