@@ -23,6 +23,9 @@ async function idle(n: number): Promise<TcpSocket[]> {
   const socks = await Promise.all(Array.from({ length: n }, () => new Promise<TcpSocket>((resolve) => {
     const s = tcp({ host: '127.0.0.1', port });
     s.on('error', () => {});
+    // Reading (it never writes): a socket left paused may not notice the server closing it,
+    // and would count as alive when it is not.
+    s.resume();
     s.once('connect', () => resolve(s));
     s.once('close', () => resolve(s));
   })));
