@@ -6,6 +6,7 @@ import { FEED_CAP } from '../config.ts';
 import { wallHandle } from '../map/testHandle.ts';
 import { getState, namesFromMeta, setState, type LabelLevel } from '../store.ts';
 import { replaceDay, showStats } from './tickets.ts';
+import { settleView } from '../view.ts';
 
 export async function loadMeta(): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -27,6 +28,7 @@ export async function loadScope(): Promise<void> {
     try {
       const scope = await fetchArea(wallArea());
       setState({ scope });
+      settleView(scope.code);
       return;
     } catch (e) {
       console.warn('scope', e);

@@ -1,4 +1,5 @@
 // The map: MapLibre draws the net, deck.gl (overlaid, not interleaved) draws our data.
+import type { PickingInfo } from '@deck.gl/core';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import * as maplibregl from 'maplibre-gl';
 import type { VectorTileSource } from 'maplibre-gl';
@@ -17,6 +18,7 @@ import { bindDeckLayers } from './deckLayers.ts';
 import { bindScopeMask } from './scopeMask.ts';
 import { wallHandle } from './testHandle.ts';
 import { WORKERS_LAYER_ID } from './workersLayer.ts';
+import { layerProviders, providerOfLayer } from './layerRegistry.ts';
 
 // Bundled, the library cannot find its worker next to itself: tell it where Vite put it.
 maplibregl.setWorkerUrl(workerUrl);
@@ -119,16 +121,23 @@ export function MapView() {
       );
     });
 
-    // A grid phone under the pointer is what a click meant (its panel reads the picked index);
-    // anywhere else, the grid there.
+    // A grid phone or a registered layer's object (a camera, a component…) under the pointer
+    // is what a click meant (its panel reads the pick); anywhere else, the grid there.
     map.on('click', (ev) => {
-      let hit: { index: number } | null = null;
+      let hit: PickingInfo | null = null;
+      const layerIds = [WORKERS_LAYER_ID, ...layerProviders().flatMap((p) => p.pickable?.() ?? [])];
       try {
-        hit = overlay?.pickObject({ x: ev.point.x, y: ev.point.y, radius: 5, layerIds: [WORKERS_LAYER_ID] }) ?? null;
+        hit = overlay?.pickObject({ x: ev.point.x, y: ev.point.y, radius: 5, layerIds }) ?? null;
       } catch (e) {
         console.warn('pick', e); // deck.gl not ready yet: the click goes to the grid
       }
-      if (hit && hit.index >= 0) {
+      const owner = hit?.layer ? providerOfLayer(hit.layer.id) : undefined;
+      if (hit && hit.index >= 0 && owner?.onPick) {
+        pickWorker(-1);
+        owner.onPick(hit);
+        return;
+      }
+      if (hit && hit.index >= 0 && hit.layer?.id === WORKERS_LAYER_ID) {
         clearSelection(); // the worker's panel takes the grid panel's place
         pickWorker(hit.index);
         return;

@@ -22,6 +22,8 @@ import { workersLayer, workerTrailsLayer } from './workersLayer.ts';
 import { getPatrol, subscribePatrol, type PatrolState } from '../patrol/state.ts';
 import { coverageLayer } from './coverageLayer.ts';
 import { replayLayers, replayRangeLayer, trackLayers } from './trackLayer.ts';
+import { layerProviders, subscribeProviders } from './layerRegistry.ts';
+import { getView, subscribeView } from '../view.ts';
 
 /** The overdue halo's frame interval: a slow breath needs no more. */
 const HALO_FRAME_MS = 80;
@@ -49,6 +51,9 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
     drawnAt = now;
     const layers: Layer[] = [];
     const patrol = getPatrol();
+    const shown = getView().layers;
+    const providers = layerProviders();
+    for (const p of providers) if (p.z < 0) layers.push(...p.layers());
 
     const cov = patrol.coverage;
     if (cov.on && cov.data && cov.geometry) {
@@ -79,8 +84,9 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
     }
     // Finished ones under everything; the grid phones over them (so 8,500 of them never hide
     // an open ticket); the halo under the open dots; the overdue dots on top.
-    layers.push(tickets.done);
-    if (workers.count > 0) {
+    const showTickets = shown.has('tickets');
+    if (showTickets) layers.push(tickets.done);
+    if (workers.count > 0 && shown.has('workers')) {
       const picked = pickedWorker();
       if (crew?.version !== workers.version || crew.picked !== picked) {
         // A click alone changes only the dots' highlight: the trails' layer stays as it is.
@@ -100,12 +106,13 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
       if (replay?.replay !== r) replay = { replay: r, layers: replayLayers(r) };
       layers.push(replayRange.layer, ...replay.layers);
     }
-    const breathing = tickets.overdue.length > 0;
+    const breathing = showTickets && tickets.overdue.length > 0;
     if (breathing) layers.push(overdueLayer(tickets.overdue, now));
-    layers.push(tickets.open);
+    if (showTickets) layers.push(tickets.open);
     if (breathing) layers.push(tickets.late);
+    for (const p of providers) if (p.z >= 0) layers.push(...p.layers());
 
-    const live = s.pulses.filter((p) => now - p.t0 < PULSE_DURATION_MS);
+    const live = showTickets ? s.pulses.filter((p) => now - p.t0 < PULSE_DURATION_MS) : [];
     if (live.length > 0) layers.push(pulseLayer(live, now));
     if ((breathing || live.length > 0) && !raf) raf = requestAnimationFrame(tick);
 
@@ -146,6 +153,16 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
   });
   const unsubscribeWorkers = subscribeWorkers(render);
   const unsubscribePatrol = subscribePatrol(render);
+  const unsubscribeView = subscribeView(render);
+  // Each provider's own changes redraw; when providers come or go, subscribe afresh.
+  let providerSubs: (() => void)[] = [];
+  const resubscribe = (): void => {
+    for (const u of providerSubs) u();
+    providerSubs = layerProviders().map((p) => p.subscribe(render));
+    render();
+  };
+  const unsubscribeProviders = subscribeProviders(resubscribe);
+  providerSubs = layerProviders().map((p) => p.subscribe(render));
   map.on('moveend', onMoveEnd);
   onMoveEnd();
 
@@ -153,6 +170,9 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
     unsubscribe();
     unsubscribeWorkers();
     unsubscribePatrol();
+    unsubscribeView();
+    unsubscribeProviders();
+    for (const u of providerSubs) u();
     map.off('moveend', onMoveEnd);
     if (raf) cancelAnimationFrame(raf);
   };
