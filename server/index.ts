@@ -43,23 +43,25 @@ const url = `http://localhost:${port}`;
 // The simulator is a client like any other: it calls the address the server listens on,
 // signed in as its own synthetic accounts (sim-…), and works the loop (server/sim/city.ts).
 const self = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
+// The grid phones: SIM_PHONES of the net's phone carriers (all by default) walk their grids
+// and send fixes through /osmand, each with its own device token.
+const phoneDevices = config.simulate && config.simPhones > 0 ? await simPhones(stores.access, net, config.dataDir, Date.now(), config.simPhones) : [];
+const phones = phoneDevices.length > 0
+  ? startPhoneSim({
+    baseUrl: `http://${self}:${port}`, phones: phoneDevices,
+    gridAt: (lon, lat) => locator.gridAt(lon, lat), clock: defaultWorkClock, seed: config.simSeed, nightShare: config.simNightShare,
+    onError: (e) => app.log.warn({ err: e }, 'phone simulator: a fix was not sent'),
+  })
+  : null;
+
 const sim = simAccounts
   ? await startCitySimulation({
     baseUrl: `http://${self}:${port}`, net, accounts: simAccounts, apiKey: await simulatorKey(stores.access, Date.now()),
     ratePerMinute: config.simRate, seed: config.simSeed, speed: simSpeed, log: (level, msg, obj) => app.log[level](obj ?? {}, msg),
+    phones: phones ? { sim: phones, devices: phoneDevices } : undefined,
   }).catch((e) => {
     console.error(`  simulator: not started: ${(e as Error).message}`);
     return null;
-  })
-  : null;
-
-// The grid phones: SIM_PHONES of the net's phone carriers (all by default) walk their grids
-// and send fixes through /osmand, each with its own device token.
-const phones = config.simulate && config.simPhones > 0
-  ? startPhoneSim({
-    baseUrl: `http://${self}:${port}`, phones: await simPhones(stores.access, net, config.dataDir, Date.now(), config.simPhones),
-    gridAt: (lon, lat) => locator.gridAt(lon, lat), clock: defaultWorkClock, seed: config.simSeed, nightShare: config.simNightShare,
-    onError: (e) => app.log.warn({ err: e }, 'phone simulator: a fix was not sent'),
   })
   : null;
 

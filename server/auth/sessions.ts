@@ -98,6 +98,12 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
     return principal ? { principal } : { principal: null, problem: 'token: the session has ended; sign in again' };
   }
 
+  async function deviceOf(id: string, token: string): Promise<Authenticated> {
+    const d = await store.issuedByToken('device', tokenHash(token));
+    if (!d || d.revokedAt !== null || d.id !== id) return { principal: null, problem: `token: not the token of device ${id.slice(0, 64)}` };
+    return { principal: { kind: 'device', id: d.id, name: d.name, role: 'worker', scope: d.scope, grids: [d.scope] } };
+  }
+
   async function apiKey(key: string): Promise<Authenticated> {
     const k = await store.issuedByToken('key', tokenHash(key));
     if (!k || k.revokedAt !== null) return { principal: null, problem: 'api_key: not valid' };
@@ -136,6 +142,10 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
       if (auth !== undefined) {
         const m = /^Bearer\s+(\S+)$/i.exec(auth);
         if (!m) return { principal: null, problem: 'authorization: expected "Bearer <token>"' };
+        // A grid phone (网格通) with its device token: it acts as its grid's worker (reports
+        // where it stands, its pushed tasks), never as anyone else; revoking the device ends it.
+        const device = req.headers['x-device-id'];
+        if (typeof device === 'string' && device) return deviceOf(device, m[1]);
         return principalOfToken(m[1]);
       }
       const cookie = req.cookies?.[SESSION_COOKIE];
@@ -144,11 +154,7 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
     },
     principalOfToken,
     apiKey,
-    async device(id, token) {
-      const d = await store.issuedByToken('device', tokenHash(token));
-      if (!d || d.revokedAt !== null || d.id !== id) return { principal: null, problem: `token: not the token of device ${id.slice(0, 64)}` };
-      return { principal: { kind: 'device', id: d.id, name: d.name, role: 'worker', scope: d.scope, grids: [d.scope] } };
-    },
+    device: deviceOf,
     setCookies(req, reply, t) {
       // Secure where the browser will keep it: https, or localhost (a secure context).
       const secure = req.protocol === 'https' || /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');

@@ -14,12 +14,13 @@
 // `now` with `clockRate` or `realMsUntil`), the same waits are compressed with it.
 import type { Net } from '../net/types.ts';
 import type { SimAccounts } from './accounts.ts';
-import { createSimClient, KEY, type SimClient, type SimLog } from './client.ts';
+import { createSimClient, deviceWho, KEY, type SimClient, type SimLog } from './client.ts';
 import { createScheduler, type Scheduler } from './schedule.ts';
 import { createSimulator, type Drawn, type Simulator } from './simulator.ts';
 import { createLoopActor, type ActorStats, type LoopActor, type SimLogFn } from './loop-actor.ts';
 import { simCatalogue, type SimItem } from './plan.ts';
 import { syntheticPhotos } from './photos.ts';
+import type { PhoneSim, SimPhone } from './phones.ts';
 
 export const DEFAULT_SIM_SPEED = 60;
 
@@ -45,6 +46,9 @@ export interface CitySimulationOptions {
   /** Sign-ins per minute, at most (12: the server allows 30 per address, people need some). */
   signInsPerMinute?: number;
   log?: SimLogFn;
+  /** The simulated grid phones: a patrol report is made by a phone walking in its grid, where
+   * it stands, with the phone's own device token; a check pushed to a phone walks it there. */
+  phones?: { sim: Pick<PhoneSim, 'standingIn' | 'goTo'>; devices: readonly SimPhone[] };
 }
 
 export interface CitySimulation {
@@ -69,6 +73,7 @@ export async function startCitySimulation(o: CitySimulationOptions): Promise<Cit
   const maxInFlight = o.maxInFlight ?? 8;
   const realMsUntil = o.realMsUntil ?? ((at: number) => (at - now()) / (o.clockRate ?? 1));
   const client = createSimClient({ baseUrl: o.baseUrl, accounts: o.accounts, apiKey: o.apiKey, now, realMsUntil, signInsPerMinute: o.signInsPerMinute ?? 12 });
+  for (const d of o.phones?.devices ?? []) client.addDevice(d.id, d.token);
   const cat = await client.call(o.accounts.dispatcher, 'GET', '/api/catalogue', undefined, 'catalogue');
   if (cat.status !== 200) throw new Error(`simulator: GET /api/catalogue: ${cat.status}`);
   const catalogue = simCatalogue(cat.body.items as SimItem[]);
@@ -77,6 +82,7 @@ export async function startCitySimulation(o: CitySimulationOptions): Promise<Cit
   const actor = createLoopActor({
     client, scheduler, catalogue, accounts: o.accounts, hasKey: !!o.apiKey, photos: await syntheticPhotos(o.seed), seed: o.seed,
     speed: o.speed ?? DEFAULT_SIM_SPEED, now, realMsUntil, maxTickets: o.maxTickets ?? 20_000, log: o.log,
+    onAssigned: (device, lon, lat) => o.phones?.sim.goTo(device, lon, lat),
   });
 
   // Who reports by which channel: a grid worker on patrol, the dispatcher taking a 12345
@@ -92,10 +98,13 @@ export async function startCitySimulation(o: CitySimulationOptions): Promise<Cit
     waitingReports++;
     scheduler.after(delayMs, async () => {
       waitingReports--;
-      const who = reporterOf(d);
+      // A patrol finding: reported by a phone walking in that grid, where it stands.
+      const phone = d.input.source === 'patrol' ? o.phones?.sim.standingIn(d.gridCode) : null;
+      const who = phone ? deviceWho(phone.id) : reporterOf(d);
+      const input = phone ? { ...d.input, lon: round6(phone.lon), lat: round6(phone.lat) } : d.input;
       const wait = client.waitFor(who);
       if (wait > 0) return report(d, wait, tries);
-      const r = await client.call(who, 'POST', '/api/tickets', d.input, 'report');
+      const r = await client.call(who, 'POST', '/api/tickets', input, 'report');
       if (r.status === 201) actor.adopt(r.body, d.ordinal, d.input);
       else if ((r.status === 429 || r.status >= 500) && tries < 3) report(d, r.retryAfterMs ?? 5000, tries + 1);
     });
@@ -116,3 +125,5 @@ export async function startCitySimulation(o: CitySimulationOptions): Promise<Cit
     },
   };
 }
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -7,6 +7,8 @@ import type { SimAccounts } from './accounts.ts';
 
 /** Acting with the integration's API key instead of an account. */
 export const KEY = '@key';
+/** Who a grid phone is in calls: its device id, sent with its token (x-device-id). */
+export const deviceWho = (id: string): string => `device:${id}`;
 
 export interface Reply {
   status: number;
@@ -52,6 +54,8 @@ export interface SimClient {
   log: SimLog;
   /** The role of a username (for the log). */
   roleOf(who: string): string;
+  /** A grid phone's device token: `call(deviceWho(id), …)` then acts as that phone. */
+  addDevice(id: string, token: string): void;
   stop(): void;
 }
 
@@ -67,6 +71,7 @@ const real = () => performance.now();
 export function createSimClient(o: SimClientOptions): SimClient {
   const sessions = new Map<string, Session>();
   const signingIn = new Map<string, Promise<string>>();
+  const devices = new Map<string, { id: string; token: string }>();
   const signIns: number[] = []; // real instants of recent sign-ins
   const abort = new AbortController();
   const roles = new Map<string, string>([[o.accounts.dispatcher, 'dispatcher'], [KEY, 'integration']]);
@@ -86,7 +91,7 @@ export function createSimClient(o: SimClientOptions): SimClient {
       if (log.problems.length > 50) log.problems.shift();
     }
   }
-  const roleOf = (who: string) => roles.get(who) ?? '-';
+  const roleOf = (who: string) => roles.get(who) ?? (devices.has(who) ? 'phone' : '-');
 
   async function raw(method: string, path: string, headers: Record<string, string>, body: unknown): Promise<Reply> {
     const form = body instanceof FormData;
@@ -156,19 +161,25 @@ export function createSimClient(o: SimClientOptions): SimClient {
   return {
     log,
     roleOf,
+    addDevice(id, token) {
+      devices.set(deviceWho(id), { id, token });
+    },
     waitFor(who) {
-      if (who === KEY || sessions.has(who) || signingIn.has(who)) return 0;
+      if (who === KEY || devices.has(who) || sessions.has(who) || signingIn.has(who)) return 0;
       const t = real();
       while (signIns.length && signIns[0] < t - 60_000) signIns.shift();
       return signIns.length < o.signInsPerMinute ? 0 : signIns[0] + 60_000 - t + 10;
     },
     async call(who, method, path, body, label) {
       for (let attempt = 0; ; attempt++) {
-        const headers: Record<string, string> = who === KEY ? { 'x-api-key': o.apiKey ?? '' } : { authorization: `Bearer ${await token(who)}` };
+        const device = devices.get(who);
+        const headers: Record<string, string> = who === KEY ? { 'x-api-key': o.apiKey ?? '' }
+          : device ? { 'x-device-id': device.id, authorization: `Bearer ${device.token}` }
+            : { authorization: `Bearer ${await token(who)}` };
         const r = await raw(method, path, headers, body);
         record(who, label, r.status, method, path, r.body);
         // A session ended elsewhere (an admin signed it out, a restart of the store): sign in again, once.
-        if (r.status === 401 && who !== KEY && attempt === 0) {
+        if (r.status === 401 && who !== KEY && !device && attempt === 0) {
           sessions.delete(who);
           continue;
         }

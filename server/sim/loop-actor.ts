@@ -34,6 +34,8 @@ export interface LoopActorOptions {
   clock?: WorkClock;
   maxTickets: number;
   log?: SimLogFn;
+  /** A task was pushed to grid phone `device` at the ticket's place (the phone simulator walks it there). */
+  onAssigned?: (device: string, lon: number, lat: number) => void;
 }
 
 export interface ActorStats {
@@ -143,7 +145,16 @@ export function createLoopActor(o: LoopActorOptions): LoopActor {
     if ('serverAt' in step.when && o.now() < step.when.serverAt) return schedule(tr, step, realDelay(step));
     let r: Reply;
     try {
-      r = step.photo
+      if (step.assign) {
+        const near = await o.client.call(user, 'GET', `/api/tickets/${tr.id}/nearest-workers?k=1&maxKm=3`, undefined, 'nearest');
+        const w = near.status === 200 ? (near.body.items as { device: string }[])[0] : undefined;
+        if (!w) {
+          noteDone(tr.progress, step); // nobody online nearby: the check goes ahead unpushed
+          return plan(tr);
+        }
+        r = await o.client.call(user, 'POST', `/api/tickets/${tr.id}/actions`, { action: 'assign', worker: w.device, note: '请前往现场核查', version: tr.view.version }, 'assign');
+        if (r.status === 200) o.onAssigned?.(w.device, Number(r.body.ticket.lon), Number(r.body.ticket.lat));
+      } else r = step.photo
         ? await o.client.call(user, 'POST', `/api/tickets/${tr.id}/photos`, photoForm(tr, step.photo), `photo-${step.photo}`)
         : await o.client.call(user, 'POST', `/api/tickets/${tr.id}/actions`, { ...step.body, version: tr.view.version }, step.body!.action);
     } catch (e) {
@@ -158,7 +169,7 @@ export function createLoopActor(o: LoopActorOptions): LoopActor {
       tr.conflicts = 0;
       tr.retries = 0;
       noteDone(tr.progress, step);
-      const name = step.photo ? `photo-${step.photo}` : step.body!.action;
+      const name = step.assign ? 'assign' : step.photo ? `photo-${step.photo}` : step.body!.action;
       stats.steps[name] = (stats.steps[name] ?? 0) + 1;
       seen(tr.view);
       return plan(tr);
@@ -175,7 +186,7 @@ export function createLoopActor(o: LoopActorOptions): LoopActor {
       if (++tr.retries > 5) return drop(tr, 'failed', `${r.status} five times running`);
       return schedule(tr, step, r.retryAfterMs ?? 1000 * 2 ** tr.retries);
     }
-    return drop(tr, 'refused', `${r.status} on ${step.photo ? `photo ${step.photo}` : step.body!.action}: ${r.body?.message ?? ''}`);
+    return drop(tr, 'refused', `${r.status} on ${step.assign ? 'assign' : step.photo ? `photo ${step.photo}` : step.body!.action}: ${r.body?.message ?? ''}`);
   }
 
   return {

@@ -67,6 +67,10 @@ export interface PhoneSimOptions {
 }
 
 export interface PhoneSim {
+  /** A phone walking in this grid now, where it stands (inside the grid): it reports what it finds there. */
+  standingIn(grid: string): { id: string; lon: number; lat: number } | null;
+  /** A task pushed to phone `id`: it walks to the place and stays there a while (on site). */
+  goTo(id: string, lon: number, lat: number): boolean;
   stop(): void;
   stats(): { phones: number; sent: number; failed: number; walking: number };
 }
@@ -79,6 +83,17 @@ export function startPhoneSim(o: PhoneSimOptions): PhoneSim {
   const speed = new Float32Array(n), pauseUntil = new Float64Array(n), outUntil = new Float64Array(n), battery = new Float32Array(n);
   const busy = new Uint8Array(n);
   const night = new Uint8Array(n);
+  /** Walking to a pushed task's place (the next waypoint is the task). */
+  const tasked = new Uint8Array(n);
+  const byGrid = new Map<string, number[]>();
+  const byId = new Map<string, number>();
+  o.phones.forEach((p, i) => {
+    byId.set(p.id, i);
+    const list = byGrid.get(p.grid.code);
+    if (list) list.push(i);
+    else byGrid.set(p.grid.code, [i]);
+  });
+  let working = false;
   const nightShare = o.nightShare ?? 0.05, droppedShare = o.droppedShare ?? 0.03;
 
   const pointIn = (g: Grid): [number, number] => {
@@ -113,7 +128,9 @@ export function startPhoneSim(o: PhoneSimOptions): PhoneSim {
     if (d <= walk) {
       lon[i] = toLon[i];
       lat[i] = toLat[i];
-      pauseUntil[i] = t + rand() * 5 * 60_000;
+      // On a task's site 10–20 minutes (the check); elsewhere a stop of up to 5.
+      pauseUntil[i] = t + (tasked[i] ? (10 + rand() * 10) * 60_000 : rand() * 5 * 60_000);
+      tasked[i] = 0;
       [toLon[i], toLat[i]] = pointIn(o.phones[i].grid);
       return;
     }
@@ -147,9 +164,11 @@ export function startPhoneSim(o: PhoneSimOptions): PhoneSim {
     }
   }
 
+  const walkingNow = (i: number, t: number): boolean => (working || night[i] === 1) && t >= outUntil[i];
+
   const timer = setInterval(() => {
     const t = now();
-    const working = o.clock.isWorkday(t) && o.clock.workingMsBetween(t, t + 1) > 0;
+    working = o.clock.isWorkday(t) && o.clock.workingMsBetween(t, t + 1) > 0;
     // Phone i is due in slice i mod slices: each sends once every 5 s, spread evenly.
     for (let i = slice; i < n; i += slices) {
       if (!working && !night[i]) continue;
@@ -164,6 +183,24 @@ export function startPhoneSim(o: PhoneSimOptions): PhoneSim {
   timer.unref();
 
   return {
+    standingIn(grid) {
+      const t = now();
+      for (const i of byGrid.get(grid) ?? []) {
+        if (!walkingNow(i, t) || tasked[i]) continue;
+        if (o.gridAt(lon[i], lat[i]) === grid) return { id: o.phones[i].id, lon: lon[i], lat: lat[i] };
+      }
+      return null;
+    },
+    goTo(id, toX, toY) {
+      const i = byId.get(id);
+      if (i === undefined) return false;
+      toLon[i] = toX;
+      toLat[i] = toY;
+      pauseUntil[i] = 0;
+      outUntil[i] = 0; // a pushed task reaches a phone that is on (the push found it online)
+      tasked[i] = 1;
+      return true;
+    },
     stop: () => clearInterval(timer),
     stats: () => {
       const t = now();

@@ -140,11 +140,13 @@ export interface Progress {
   lateDone: boolean;
   reworked: boolean;
   reopened: boolean;
+  /** The feedback round (`feedbacks`) whose on-site check was pushed to a phone (assign); -1: none. */
+  assignedFor: number;
 }
 
 export const freshProgress = (): Progress => ({
   before: 0, after: 0, feedbacks: 0, returned: false, escalated: false, extensionAsked: false, extensionHours: 0,
-  reminded: false, lateDone: false, reworked: false, reopened: false,
+  reminded: false, lateDone: false, reworked: false, reopened: false, assignedFor: -1,
 });
 
 export interface TimelineItem {
@@ -170,6 +172,7 @@ export function progressFromTimeline(items: TimelineItem[], prev: Progress): Pro
       case 'supervise': if (e.role !== 'system') p.lateDone = true; break;
       case 'check': if (e.data?.pass === false) p.reworked = true; break;
       case 'reopen': p.reopened = true; break;
+      case 'assign': p.assignedFor = p.feedbacks; break;
     }
   }
   return p;
@@ -187,6 +190,8 @@ export interface Step {
   body?: { action: string } & Record<string, unknown>;
   /** The reminder or 督办 a ticket late in handling waited for. */
   late?: true;
+  /** Push the on-site check to the nearest online grid phone (assign, 智能推送). */
+  assign?: true;
 }
 
 /** Progress after `s` succeeded. */
@@ -194,6 +199,7 @@ export function noteDone(p: Progress, s: Step): void {
   if (s.photo === 'before') p.before++;
   if (s.photo === 'after') p.after++;
   if (s.late) p.lateDone = true;
+  if (s.assign) p.assignedFor = p.feedbacks;
   const b = s.body;
   switch (b?.action) {
     case 'return': p.returned = true; break;
@@ -276,6 +282,8 @@ export function nextStep(t: TicketSeen, fate: Fate, p: Progress, rand: () => num
       return { who: 'handler', when: photoDone ? mins(2, 10) : work, body: { action: 'feedback', note: '已处置完毕，现场已恢复' } };
     }
     case 'feedback': {
+      // A check on site is first pushed to the nearest phone, which walks there (智能推送).
+      if (fate.checkBy === 'worker' && p.assignedFor !== p.feedbacks) return { who: 'dispatcher', when: mins(2, 10), assign: true };
       const pass = !(fate.rework && !p.reworked);
       return { who: fate.checkBy, when: mins(20, 180), body: { action: 'check', pass, note: pass ? '现场核查已整改到位' : '现场核查未整改到位，返工' } };
     }
