@@ -5,7 +5,7 @@
 // the phone, through a reload, and when the network comes back the answers to the first
 // sends are lost on the way — yet the server holds the report once, with the moment it was
 // made, and every fix once, with its own time. A task pushed to the worker rings on the
-// phone (a dispatcher's 派给网格员), and the worker checks it on site (核查) from there. The page is its own chunk.
+// phone (a dispatcher's 派给网格员, clicked in the console on a desk), and the worker checks it on site (核查) from there. The page is its own chunk.
 // Screenshots go to var/e2e/ (docs/phone.png with UPDATE_SCREENSHOTS=1).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
@@ -14,7 +14,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { clientDist } from '../scripts/client-build.ts';
-import { TEST_PASSWORD, type Credentials } from '../scripts/local-app.ts';
+import { TEST_PASSWORD, TEST_PASSWORD_HASH, type Credentials } from '../scripts/local-app.ts';
 import { itemCategories } from '../server/domain/open311.ts';
 import { loadCatalogue } from '../server/domain/catalogue.ts';
 import { loadDepartments } from '../server/domain/departments.ts';
@@ -306,9 +306,30 @@ describe('网格通, the grid worker\u2019s phone, in Chromium', () => {
     const up = await fetch(`${t.url}/api/tickets/${task.id}/photos`, { method: 'POST', body: new Uint8Array(after.payload), headers: { ...handler.headers, ...after.headers } });
     expect(up.status, await up.clone().text()).toBe(201);
     await step(handler, { action: 'feedback', note: '已清运，地面冲洗干净' });
-    // The dispatcher pushes the check to the worker's phone (派给网格员, 智能推送).
-    const dispatcher = await t.as('dispatcher', g.code.slice(0, 9));
-    await step(dispatcher, { action: 'assign', worker: today.device, note: '请现场核查' });
+    // The street's dispatcher, at the console on a desk, pushes the check to the nearest
+    // online phone — this worker's (派给网格员, 智能推送).
+    await t.stores.access.createAccount({ username: 'desk-dispatcher', name: '王调度', role: 'dispatcher', scope: g.code.slice(0, 9), department: null, grids: [], passwordHash: TEST_PASSWORD_HASH }, now());
+    const deskContext = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    e2e.contexts.push(deskContext);
+    const desk = await deskContext.newPage();
+    desk.on('pageerror', (err) => pageErrors.push(`console: ${err.message}`));
+    await desk.goto(`${t.url}/console`);
+    await desk.locator('[data-testid="signin-page"]').waitFor({ timeout: 30_000 });
+    await desk.fill('[data-testid="signin-username"]', 'desk-dispatcher');
+    await desk.fill('[data-testid="signin-password"]', TEST_PASSWORD);
+    await desk.click('[data-testid="signin-submit"]');
+    await desk.locator('[data-testid="console"]').waitFor({ timeout: 30_000 });
+    await desk.click('[data-testid="queue-to_check"]');
+    await desk.locator(`[data-testid="ticket-row"][data-id="${task.id}"]`).click({ timeout: 20_000 });
+    await expect.poll(() => desk.locator('[data-testid="detail"]').getAttribute('data-status'), { timeout: 20_000 }).toBe('feedback');
+    await desk.click('[data-testid="action"][data-action="assign"]');
+    const form = desk.locator('[data-testid="action-form"][data-action="assign"]');
+    const nearest = form.locator(`[data-testid="nearest-worker"][data-device="${today.device}"]`);
+    await nearest.waitFor({ timeout: 20_000 });
+    expect(await form.locator('[data-testid="nearest-worker"]').first().getAttribute('data-device')).toBe(today.device); // the nearest
+    await nearest.click();
+    await form.locator('[data-testid="field-note"]').fill('请现场核查');
+    await form.locator('[data-testid="action-submit"]').click();
     const alert = page.locator('[data-testid="task-alert"]');
     await alert.waitFor({ timeout: 15_000 });
     expect(await alert.textContent()).toContain('核查 · 暴露垃圾');
