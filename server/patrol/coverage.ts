@@ -73,6 +73,33 @@ export class Coverage {
     else if (!this.offSince[device.index]) this.offSince[device.index] = fix.t;
   }
 
+  /** Today's stored fixes of one device, in time order, walked into the coverage again (after a
+   * restart: coverage lives in memory). Each distinct 50 m cell is located once, by its centre
+   * (coverage counts cells by their centre anyway); the device's last fix, exactly, sets
+   * where it stands now. */
+  replay(device: DeviceInfo, fixes: readonly Fix[], locate: (lon: number, lat: number) => string | null): void {
+    const today = dayCST(this.now());
+    if (today !== this.day) this.today(this.now());
+    const gridOfCell = new Map<number, string | null>();
+    const last = fixes.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const f = fixes[i];
+      if (dayCST(f.t) !== today) continue;
+      if (i === last) {
+        this.add(device, f, locate(f.lon, f.lat), today);
+        continue;
+      }
+      const cell = this.cellOf(f.lon, f.lat);
+      let grid = gridOfCell.get(cell);
+      if (grid === undefined) {
+        const col = cell % this.cols, row = (cell - col) / this.cols;
+        grid = locate(this.lon0 + (col + 0.5) * this.dLon, this.lat0 + (row + 0.5) * this.dLat);
+        gridOfCell.set(cell, grid);
+      }
+      this.add(device, f, grid, today);
+    }
+  }
+
   /** The grid's 50 m cells (centres inside it), counted once. */
   cells(code: string): number {
     let n = this.cellsOf.get(code);

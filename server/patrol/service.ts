@@ -126,16 +126,42 @@ export function createPatrol(o: PatrolOptions) {
         if (info) live.update(info.index, f, o.locator.gridAt(f.lon, f.lat));
       }
     },
+    /** Today's coverage (kept in memory) walked again from the stored tracks after a restart:
+     * one device at a time, each read a yield for the server's other work. Resolves with the
+     * devices and fixes replayed. */
+    async rebuildCoverage(): Promise<{ devices: number; fixes: number }> {
+      const from = dayStartMs(dayCST(o.now()));
+      let devices = 0, fixes = 0;
+      for (const last of await o.tracks.lastFixes()) {
+        if (last.t < from) continue;
+        const info = roster.get(last.device);
+        if (!info) continue;
+        const day = await o.tracks.track(last.device, from, o.now() + 1);
+        coverage.replay(info, day, (lon, lat) => o.locator.gridAt(lon, lat));
+        devices++;
+        fixes += day.length;
+      }
+      return { devices, fixes };
+    },
   };
 }
 
 export type Patrol = ReturnType<typeof createPatrol>;
+
+/** The coverage rebuild started with each app (tests and the startup log wait for it). */
+export const coverageRebuilt = new WeakMap<Patrol, Promise<{ devices: number; fixes: number } | null>>();
 
 /** Runs patrol in the app: the newest fixes back on the wall after a restart, frames to walls
  * every half second, tracks compacted every minute and whole days past the retention
  * dropped; all stopped when the app closes. */
 export async function startPatrol(app: FastifyInstance, patrol: Patrol, live: Live, store: TicketStore): Promise<void> {
   await patrol.restore(store);
+  // In the background: a wall asking meanwhile sees today's coverage filling in.
+  const rebuilt = patrol.rebuildCoverage().then(
+    (r) => (r.devices > 0 && app.log.info(r, 'patrol: today\'s coverage rebuilt from the stored tracks'), r),
+    (e: unknown) => (app.log.error({ err: e }, 'patrol: coverage not rebuilt'), null),
+  );
+  coverageRebuilt.set(patrol, rebuilt);
   live.positions.snapshotFrom((area) => patrol.live.snapshot(area));
   live.positions.fixesTo((p, raw) => patrol.ingestBatch(p, raw));
   patrol.live.start(live.positions);
