@@ -152,6 +152,21 @@ describe('a ticket naming a component', () => {
     expect(await details()).toMatchObject({ state: 'normal', openTickets: [] });
   });
 
+  it("answers a grid's six elements: its components from the index, its tickets from the store, synthetic sections marked", async () => {
+    const { net, locator } = theNet();
+    const c = componentRegistry(net, locator).data();
+    const k = c.gridCodes.indexOf(gridCode);
+    const e = (await t.app.inject({ url: `/api/areas/${gridCode}/elements`, headers: (await t.as('leader')).headers })).json();
+    expect(e.things.total).toBe(c.gridStart[k + 1] - c.gridStart[k]);
+    expect(e.events).toMatchObject({ synthetic: false, total: 1, byStatus: { closed: 1 } });
+    expect(e.people.synthetic && e.places.synthetic && e.organisations.synthetic).toBe(true);
+    expect(e.people.residents).toBeGreaterThan((net.areas.get(gridCode) as Grid).households);
+    expect(e.situations.risks.map((r: { category: string }) => r.category)).toEqual(['security', 'work_safety', 'fire_safety']);
+    const places = (await t.app.inject({ url: '/api/places?kinds=party', headers: (await t.as('leader')).headers })).json();
+    expect(places.name.length).toBeGreaterThan(900); // one 党群服务中心 per community
+    expect(places.kind.every((x: number) => places.kinds[x].code === 'party')).toBe(true);
+  });
+
   it('shows missing when the ticket says it is gone, and keeps that through a restart', async () => {
     const admin = await t.as('admin');
     const r = await t.app.inject({ method: 'POST', url: '/api/tickets', headers: admin.headers, payload: { component: code, category: 'city_appearance', source: 'hotline', description: '井盖丢失，有人掉落风险' } });
