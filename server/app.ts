@@ -54,6 +54,8 @@ import { photoRoutes } from './routes/photos.ts';
 import { osmandRoutes } from './routes/osmand.ts';
 import { patrolRoutes } from './routes/patrol.ts';
 import { createPatrol, startPatrol } from './patrol/service.ts';
+import { componentRegistry } from './city/components.ts';
+import { cityRoutes } from './routes/city.ts';
 
 export type { AppDeps } from './routes/deps.ts';
 
@@ -168,10 +170,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     clock: defaultWorkClock,
     photosDir: opts.photosDir ?? null,
     patrol: createPatrol({ net: opts.net, tracks: opts.stores.tracks, locator, access: opts.stores.access, now, ...opts.patrol }),
+    components: componentRegistry(opts.net, locator),
     statsPush: createStatsPush({ net: opts.net, store: opts.stores.tickets, kpi: opts.stores.kpi, now }, () => live.io, opts.statsIntervalMs),
   };
   app.addHook('onClose', async () => deps.statsPush.stop());
   await startPatrol(app, deps.patrol, live, deps.store);
+  deps.components.load(await deps.store.openWithComponent()); // states follow the open tickets, after a restart too
   const deadlineClock = startDeadlineClock({ store: deps.store, loop: loopService(deps), live, statsPush: deps.statsPush, now, intervalMs: opts.deadlineClockMs, log: app.log });
   app.addHook('onClose', async () => deadlineClock.stop());
   app.decorate('deadlineClock', deadlineClock);
@@ -196,7 +200,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
     },
   });
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes, osmandRoutes, patrolRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes, osmandRoutes, patrolRoutes, cityRoutes]) {
     await app.register(routes, deps);
   }
   app.get('/api/docs/json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());

@@ -127,5 +127,11 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /api/patrol/coverage': (s) => ({ url: `/api/patrol/coverage?area=${area(s)}001` }),
     'GET /api/tickets/:id/nearest-workers': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/nearest-workers?k=3` }),
     'POST /open311/v2/requests.json': (s) => ({ method: 'POST', url: '/open311/v2/requests.json', payload: { service_code: 'SR-01-001', lat: point(s)[1], long: point(s)[0], description: '路边垃圾堆放' } }),
+    // City components and places (server/routes/city.ts): the first 上水井盖 of each district.
+    'GET /api/components': () => ({ url: '/api/components?bbox=119.9,31.7,120.0,31.8&classes=01,02' }),
+    'GET /api/components/meta': () => ({ url: '/api/components/meta' }),
+    'GET /api/components/:code': (s) => ({ url: `/api/components/${area(s)}0101000001` }),
+    'GET /api/places': () => ({ url: '/api/places?bbox=119.9,31.7,120.0,31.8&kinds=premise,alarm' }),
+    'GET /api/areas/:code/elements': (s) => ({ url: `/api/areas/${area(s)}/elements` }),
   };
 }

@@ -47,3 +47,26 @@ describe('a store from before the loop', () => {
     }
   });
 });
+
+describe('a store from before city components', () => {
+  it('gains the component column: its tickets name none, new ones keep theirs', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'one-net-migrate-c-'));
+    try {
+      const first = openSqliteStores(d);
+      first.db.exec('DROP INDEX tickets_component; ALTER TABLE tickets DROP COLUMN component'); // as a store made before
+      first.db.prepare('INSERT INTO tickets (created_at, grid_code, status, category, source, lon, lat, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(Date.UTC(2026, 10, 20, 2), '320402001001001', 'reported', 'city_appearance', 'patrol', 119.97, 31.78, '井盖破损');
+      first.close();
+      const stores = openSqliteStores(d);
+      try {
+        expect((stores.db.pragma('table_info(tickets)') as { name: string }[]).some((c) => c.name === 'component')).toBe(true);
+        expect((await stores.tickets.get(1))!.component).toBeUndefined();
+        expect(await stores.tickets.openWithComponent()).toEqual([]);
+      } finally {
+        stores.close();
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

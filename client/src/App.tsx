@@ -12,6 +12,7 @@ import { LiveFeed } from './panels/LiveFeed.tsx';
 import { CoveragePanel, CoverageToggle } from './panels/CoveragePanel.tsx';
 import { ReplayPanel } from './panels/ReplayPanel.tsx';
 import { WorkerPanel } from './panels/WorkerPanel.tsx';
+import { CityPanel } from './panels/CityPanel.tsx';
 import { pickWorker } from './live/workers.ts';
 import { bindPatrol } from './patrol/state.ts';
 import { clearSelection } from './selection.ts';
@@ -48,6 +49,7 @@ export function App() {
       </div>
       <GridPanel />
       <WorkerPanel />
+      <CityPanel />
       <ReplayPanel />
       <div className="bottom-left" data-occludes>
         <CoverageToggle />

@@ -48,6 +48,7 @@ export function presentTicket(net: Net, r: TicketRecord, view: ReporterView = 'n
     rejectReason: r.rejectReason,
     duplicateOf: r.duplicateOf,
     assignee: r.assignee ?? null,
+    ...(r.component ? { component: r.component } : {}),
     ...locationOf(net, r.gridCode),
     ...reporter,
   };

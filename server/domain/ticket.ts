@@ -64,6 +64,8 @@ export interface TicketInput {
   description: string;
   source: Source;
   reporter?: Reporter;
+  /** The city component (部件) the report is about, by its 16-digit GB/T 30428.2 code. */
+  component?: string;
 }
 
 /** A ticket as stored: the report, and its place in the loop (server/domain/loop.ts).

@@ -16,7 +16,7 @@ const placeNames = (net: AppDeps['net'], gridCode: string) => Object.values(loca
 
 export type Applied = { ok: true; ticket: TicketRecord; change: number } | { ok: false; status: 400 | 403 | 409; message: string };
 
-export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now' | 'catalogue' | 'departments' | 'clock' | 'statsPush'> & Partial<Pick<AppDeps, 'patrol'>>) {
+export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now' | 'catalogue' | 'departments' | 'clock' | 'statsPush'> & Partial<Pick<AppDeps, 'patrol' | 'components'>>) {
   const { store, live, now, catalogue, departments, clock, statsPush } = deps;
   const view = ticketView(deps);
   return {
@@ -35,6 +35,7 @@ export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now'
         kpi: kpiDelta(null, state, entry, CITY_CODE, clock.workingMsBetween),
       });
       if (stored.created) {
+        deps.components?.ticketChanged(stored.record);
         live.publishTicket(view(stored.record, 'none'), stored.change); // rooms a display can join: no personal data
         statsPush.touch(gridCode);
       }
@@ -57,6 +58,7 @@ export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now'
       live.publishTicket(shown, stored.change);
       statsPush.touch(after.gridCode);
       deps.patrol?.taskChanged(after);
+      deps.components?.ticketChanged(after);
       // 智能推送: the task reaches the worker's phone at once.
       if (action.action === 'assign') live.pushTask(action.worker, shown);
       return { ok: true, ticket: after, change: stored.change };

@@ -20,9 +20,11 @@ export const errorSchema = {
 
 export const ticketInput = {
   type: 'object',
-  required: ['lon', 'lat', 'category', 'source'],
+  // lon/lat may be left out when a component is named: the report is at the component.
+  required: ['category', 'source'],
   additionalProperties: false,
   properties: {
+    component: { type: 'string', pattern: '^\\d{16}$', description: 'the city component (部件) it is about, by its 16-digit GB/T 30428.2 code (GET /api/components): while the ticket is open the component shows damaged, or missing if the description says so' },
     lon: { type: 'number', minimum: -180, maximum: 180, description: 'longitude in the datum `crs`' },
     lat: { type: 'number', minimum: -90, maximum: 90, description: 'latitude in the datum `crs`' },
     crs: { type: 'string', enum: CRS_CODES, default: 'wgs84', description: 'the datum of lon/lat: wgs84 (GPS), gcj02 (most Chinese map SDKs), bd09 (Baidu); converted to WGS-84 with gcoord' },
@@ -70,6 +72,7 @@ export const ticket = {
     onTime: { type: ['boolean', 'null'] },
     satisfaction: { type: ['integer', 'null'] },
     rejectReason: { type: ['string', 'null'] },
+    component: { type: 'string', description: 'the city component named by the report' },
     duplicateOf: { type: ['string', 'null'] },
     assignee: { type: ['string', 'null'], description: "the grid worker's device a task was pushed to (派给网格员)" },
     grid: areaRef,

@@ -25,20 +25,26 @@ interface ListQuery {
 
 const IDEMPOTENCY_KEY = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$', description: 'a key the client makes per report (a UUID): a retry with it stores nothing new' } as const;
 
-type ReportBody = TicketInput & { crs?: Crs; clientId?: string; observedAt?: string };
+type ReportBody = Omit<TicketInput, 'lon' | 'lat'> & { lon?: number; lat?: number; crs?: Crs; clientId?: string; observedAt?: string };
 const OBSERVED_WITHIN_MS = 7 * 86_400_000;
 
 export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
-  const { net, store, locator, rates, now } = deps;
+  const { net, store, locator, rates, now, components } = deps;
   const loop = loopService(deps);
   const present = loop.view;
-  /** The report's point in WGS-84, whatever datum it was sent in. */
-  const wgs84 = (b: ReportBody) => toWgs84(b.lon, b.lat, b.crs ?? 'wgs84');
+  /** The report's point in WGS-84, whatever datum it was sent in; a named component's point
+   * when it gives none; null when it gives neither (or names no known component). */
+  const wgs84 = (b: ReportBody): [number, number] | null => {
+    if (b.lon !== undefined && b.lat !== undefined) return toWgs84(b.lon, b.lat, b.crs ?? 'wgs84');
+    if (b.lon !== undefined || b.lat !== undefined || !b.component) return null;
+    const c = components.data(), i = c.indexOf(b.component);
+    return i < 0 ? null : [c.lon[i], c.lat[i]];
+  };
 
   app.post<{ Body: ReportBody; Headers: { 'idempotency-key'?: string } }>('/api/tickets', {
     bodyLimit: 16 * 1024,
     config: {
-      access: { roles: REPORTERS, write: true, area: (req) => { const [lon, lat] = wgs84(req.body as ReportBody); return locator.gridAt(lon, lat); } },
+      access: { roles: REPORTERS, write: true, area: (req) => { const p = wgs84(req.body as ReportBody); return p && locator.gridAt(p[0], p[1]); } },
       rateLimit: { max: rates.writesPerMinute, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.principal ? `${req.principal.kind}:${req.principal.id}` : req.ip },
     },
     schema: {
@@ -53,7 +59,11 @@ export const ticketRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     if (observedAt !== undefined && (observedAt > now() + 5 * 60_000 || observedAt < now() - OBSERVED_WITHIN_MS)) return sendError(reply, 400, 'observedAt: must be within the last 7 days, not in the future');
     const headerKey = req.headers['idempotency-key'];
     if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) return sendError(reply, 400, 'clientId: differs from the Idempotency-Key header');
-    const [lon, lat] = wgs84(req.body);
+    if ((input.lon === undefined) !== (input.lat === undefined)) return sendError(reply, 400, `${input.lon === undefined ? 'lon' : 'lat'}: required with ${input.lon === undefined ? 'lat' : 'lon'}`);
+    if (input.component !== undefined && components.data().indexOf(input.component) < 0) return sendError(reply, 422, `component: no component ${input.component}; nothing was stored`);
+    const point = wgs84(req.body);
+    if (!point) return sendError(reply, 400, 'lon: required, with lat, unless the report names a component');
+    const [lon, lat] = point;
     const gridCode = locator.gridAt(lon, lat);
     if (!gridCode) {
       return sendError(reply, 422, `lon/lat: (${input.lon}, ${input.lat}) in ${crs} is outside the city's grids; nothing was stored`);

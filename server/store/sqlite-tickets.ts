@@ -4,7 +4,7 @@
 // version is still the one the action was decided on, and its timeline entry with it.
 import type Database from 'better-sqlite3';
 import { groupCommit, type GroupCommit } from './sqlite-group-commit.ts';
-import type { TicketInput, TicketRecord } from '../domain/ticket.ts';
+import type { Status, TicketInput, TicketRecord } from '../domain/ticket.ts';
 import type { LoopState, TimelineEntry } from '../domain/loop.ts';
 import { reportedState } from '../domain/loop.ts';
 import type { KpiDelta } from '../domain/kpi.ts';
@@ -67,6 +67,7 @@ CREATE INDEX IF NOT EXISTS tickets_yellow_at ON tickets (yellow_at) WHERE yellow
 CREATE INDEX IF NOT EXISTS tickets_deadline_at ON tickets (deadline_at, grid_code) WHERE deadline_at IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS tickets_client_id ON tickets (reported_by, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS tickets_assignee ON tickets (assignee, status) WHERE assignee IS NOT NULL;
+CREATE INDEX IF NOT EXISTS tickets_component ON tickets (component, seq) WHERE component IS NOT NULL;
 CREATE INDEX IF NOT EXISTS timeline_photo ON timeline (json_extract(data, '$.photo')) WHERE action = 'attach';
 `;
 
@@ -79,6 +80,8 @@ export function migrateTickets(db: Database.Database): void {
   // Stores made by the spine lack the columns added since.
   for (const c of ['department', 'reporter_name', 'reporter_phone']) if (!columns.has(c)) db.exec(`ALTER TABLE tickets ADD COLUMN ${c} TEXT`);
   for (const [, column, type] of LOOP_COLUMNS) if (!columns.has(column)) db.exec(`ALTER TABLE tickets ADD COLUMN ${column} ${type}`);
+  // The city component (部件) a report names, if any: stores from before components lack it.
+  if (!columns.has('component')) db.exec('ALTER TABLE tickets ADD COLUMN component TEXT');
   db.exec(INDEXES);
 }
 
@@ -107,6 +110,7 @@ function fromRow(r: Row): TicketRecord {
     seq: r.seq as number, createdAt: r.created_at as number, category: r.category as TicketRecord['category'],
     source: r.source as TicketRecord['source'], lon: r.lon as number, lat: r.lat as number, description: r.description as string,
   } as TicketRecord;
+  if (r.component !== null && r.component !== undefined) record.component = r.component as string;
   if (r.reporter_name !== null && r.reporter_phone !== null) record.reporter = { name: r.reporter_name as string, phone: r.reporter_phone as string };
   return record;
 }
@@ -131,13 +135,13 @@ function loopValues(s: LoopState): Record<string, unknown> {
 // order of the column lists.
 /** The columns of a new ticket row, in the order of `ticketValues`. */
 export const TICKET_COLUMNS: readonly string[] = [
-  'created_at', 'grid_code', 'category', 'source', 'lon', 'lat', 'description', 'reporter_name', 'reporter_phone', 'reported_by', 'client_id', 'crs',
+  'created_at', 'grid_code', 'category', 'source', 'lon', 'lat', 'description', 'reporter_name', 'reporter_phone', 'reported_by', 'client_id', 'crs', 'component',
   ...Object.keys(loopValues(reportedState('', 0))),
 ];
 export function ticketValues(t: NewTicket): unknown[] {
   return [
     t.createdAt, t.gridCode, t.input.category, t.input.source, t.input.lon, t.input.lat, t.input.description,
-    t.input.reporter?.name ?? null, t.input.reporter?.phone ?? null, t.reportedBy, t.clientId ?? null, t.crs ?? 'wgs84',
+    t.input.reporter?.name ?? null, t.input.reporter?.phone ?? null, t.reportedBy, t.clientId ?? null, t.crs ?? 'wgs84', t.input.component ?? null,
     ...Object.values(loopValues(t.state)),
   ];
 }
@@ -168,6 +172,7 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
   const getStmt = db.prepare('SELECT * FROM tickets WHERE seq = ?');
   const byClientId = db.prepare('SELECT * FROM tickets WHERE reported_by = ? AND client_id = ?');
   const totalStmt = db.prepare('SELECT count(*) AS n FROM tickets').pluck();
+  const openComponentsStmt = db.prepare("SELECT seq, component, status, description FROM tickets WHERE component IS NOT NULL AND status NOT IN ('closed', 'rejected')");
 
   const addKpi = kpiWriter(db);
   const lightEventsStmt = db.prepare(
@@ -236,6 +241,8 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
     if (q.status) (clauses.push('status = ?'), params.push(q.status));
     if (q.department) (clauses.push('department = ?'), params.push(q.department));
     if (q.reportedBy) (clauses.push('reported_by = ?'), params.push(q.reportedBy));
+    if (q.component) (clauses.push('component = ?'), params.push(q.component));
+    if (q.category) (clauses.push('category = ?'), params.push(q.category));
     if (q.from !== undefined) (clauses.push('created_at >= ?'), params.push(q.from));
     if (q.to !== undefined) (clauses.push('created_at < ?'), params.push(q.to));
     if (q.beforeSeq !== undefined) (clauses.push('seq < ?'), params.push(q.beforeSeq));
@@ -316,6 +323,7 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
       return out;
     },
     total: async () => totalStmt.get() as number,
+    openWithComponent: async () => openComponentsStmt.all() as { seq: number; component: string; status: Status; description: string }[],
     ticketsWithPhoto: async (hash) => withPhotoStmt.all(hash) as number[],
     async countWhere(q) {
       const w = where(q);

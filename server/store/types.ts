@@ -28,6 +28,10 @@ export interface TicketQuery {
   light?: 'green' | 'yellow' | 'red';
   /** Past their deadline at `now` (the overdue queue). */
   overdue?: boolean;
+  /** Of this event category (a grid's open risks: 治安隐患, 安全生产, 消防安全). */
+  category?: string;
+  /** Naming this city component (部件) by its 16-digit code. */
+  component?: string;
   /** Reported by this principal (`account:<username>`, `key:<id>` …). */
   reportedBy?: string;
   /** Pushed to this grid worker's device (assign), or to anyone when `true`. */
@@ -123,6 +127,9 @@ export interface TicketStore {
   /** How many tickets a filtered list (without limit and cursor) holds. */
   countWhere(q: Omit<TicketQuery, 'limit' | 'beforeSeq'>): Promise<number>;
   total(): Promise<number>;
+  /** Open tickets (neither closed nor rejected) that name a city component: what a
+   * component's state follows, read again at every start. */
+  openWithComponent(): Promise<{ seq: number; component: string; status: Status; description: string }[]>;
   /** The tickets (sequences, ascending) with a photo of this content hash attached (an
    * `attach` entry in their timeline): who may see the photo is who may read one of them. */
   ticketsWithPhoto(hash: string): Promise<number[]>;

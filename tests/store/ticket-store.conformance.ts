@@ -154,6 +154,19 @@ export function ticketStoreConformance(name: string, make: () => Promise<{ store
       await s.tickets.setJobMark('clock', { at: 5, seq: 7 });
       expect(await s.tickets.jobMark('clock')).toEqual({ at: 5, seq: 7 });
     }));
+
+    it('keeps the component a report names, lists by it, and gives the open ones', withStore(async (s) => {
+      const C = '3204020101000001';
+      const state = reportedState(G1, T0);
+      const named = await s.tickets.insert({ input: { ...input('井盖丢失'), component: C }, gridCode: G1, createdAt: T0, state, reportedBy: 'account:r1', reporterRole: 'dispatcher' });
+      const plain = await report(s, G1, T0 + 1);
+      expect((await s.tickets.get(named.record.seq))!.component).toBe(C);
+      expect((await s.tickets.get(plain.record.seq))!.component).toBeUndefined();
+      expect((await s.tickets.list({ component: C, limit: 10 })).map((r) => r.seq)).toEqual([named.record.seq]);
+      expect(await s.tickets.openWithComponent()).toEqual([{ seq: named.record.seq, component: C, status: 'reported', description: '井盖丢失' }]);
+      await step(s, named.record, { action: 'reject', reason: 'duplicate', duplicateOf: 'T0000000002', note: '重复' } as Action, T0 + H);
+      expect(await s.tickets.openWithComponent()).toEqual([]);
+    }));
   });
 }
 

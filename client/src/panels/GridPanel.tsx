@@ -4,6 +4,7 @@ import { clearSelection } from '../selection.ts';
 import { useWall } from '../store.ts';
 import type { Area, Worker } from '../types.ts';
 import { Breadcrumb } from './Breadcrumb.tsx';
+import { ElementsPanel } from './ElementsPanel.tsx';
 import { dayAndTime, GRID_TYPE_NAME, nameOf, ROLE_NAME } from './format.ts';
 
 const num = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 });
@@ -112,6 +113,7 @@ export function GridPanel() {
       )}
 
       {area && <TeamSection area={area} />}
+      {area && <ElementsPanel />}
 
       {area && (
         <section className="panel-section panel-tickets">
