@@ -12,6 +12,7 @@ import type { Catalogue } from '../domain/catalogue.ts';
 import type { WorkClock } from '../domain/workclock.ts';
 import type { StatsPush } from '../live/stats-push.ts';
 import type { Patrol } from '../patrol/service.ts';
+import type { Cameras } from '../cameras/service.ts';
 
 export interface AppDeps {
   net: Net;
@@ -39,6 +40,8 @@ export interface AppDeps {
   photosDir: string | null;
   /** Devices, their live positions and tracks. */
   patrol: Patrol;
+  /** Cameras: the register, its point index, live status, video addresses. */
+  cameras: Cameras;
 }
 
 /** Requests per minute: writes per principal, sign-ins per address. */
