@@ -132,7 +132,7 @@ describe('the camera routes', () => {
     const admin = await injectAs(t);
     const id = ((await admin('/api/cameras?area=320402')).json() as Columns).ids[0];
     const before = storeHash(t);
-    for (const [url, field] of [['/api/cameras?bbox=1,2,3', 'bbox'], ['/api/cameras?bbox=120,32,119,31', 'bbox'], ['/api/cameras?status=broken', 'status'], ['/api/cameras?owner=army', 'owner'], ['/api/cameras/123', 'id'], ['/api/tickets/T0000000001/cameras?radius=-1', 'radius']] as const) {
+    for (const [url, field] of [['/api/cameras?bbox=1,2,3', 'bbox'], ['/api/cameras?bbox=120,32,119,31', 'bbox'], ['/api/cameras?status=broken', 'status'], ['/api/cameras?owner=army', 'owner'], ['/api/cameras/123', 'id'], ['/api/tickets/T0000000001/nearest-cameras?radius=-1', 'radius']] as const) {
       const r = await admin(url);
       expect(r.statusCode, url).toBe(400);
       expect(r.json().message, url).toContain(field);
@@ -171,14 +171,14 @@ describe('the camera routes', () => {
     const first = all.ids.findIndex((id) => id.startsWith('320402'));
     const [lon, lat] = [all.lon[first] + 0.0004, all.lat[first] + 0.0003];
     const ticket = (await admin({ method: 'POST', url: '/api/tickets', payload: report(lon, lat) })).json().id as string;
-    const near = (await admin(`/api/tickets/${ticket}/cameras?radius=200&limit=50`)).json() as { items: { id: string; distanceM: number }[] };
+    const near = (await admin(`/api/tickets/${ticket}/nearest-cameras?radius=200&limit=50`)).json() as { items: { id: string; distanceM: number }[] };
     const brute = all.ids.map((id, i) => ({ id, d: haversineM(lon, lat, all.lon[i], all.lat[i]) })).filter((x) => x.d <= 200).sort((a, b) => a.d - b.d);
     expect(near.items.map((x) => x.id)).toEqual(brute.map((x) => x.id));
     expect(near.items.length).toBeGreaterThan(0);
-    expect((await admin(`/api/tickets/${ticket}/cameras?limit=2`)).json().items).toHaveLength(Math.min(2, brute.length));
-    expect((await admin('/api/tickets/T9999999999/cameras')).statusCode).toBe(404);
+    expect((await admin(`/api/tickets/${ticket}/nearest-cameras?limit=2`)).json().items).toHaveLength(Math.min(2, brute.length));
+    expect((await admin('/api/tickets/T9999999999/nearest-cameras')).statusCode).toBe(404);
     const outside = await injectAs(t, 'leader', '320481');
-    expect((await outside(`/api/tickets/${ticket}/cameras`)).statusCode).toBe(403);
+    expect((await outside(`/api/tickets/${ticket}/nearest-cameras`)).statusCode).toBe(403);
   });
 
   it('serves the test-signal clip as HLS with its content types', async () => {

@@ -131,7 +131,7 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /api/cameras': (s) => ({ url: `/api/cameras?area=${area(s)}&status=online&bbox=119,31,121,32.5` }),
     'GET /api/cameras/:id': (s) => ({ url: `/api/cameras/${ids.camera[s]}` }),
     'PUT /api/cameras/:id/status': (s) => ({ method: 'PUT', url: `/api/cameras/${ids.camera[s]}/status`, payload: { status: ++n % 2 ? 'fault' : 'online' } }),
-    'GET /api/tickets/:id/cameras': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/cameras?radius=200&limit=4` }),
+    'GET /api/tickets/:id/nearest-cameras': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/nearest-cameras?radius=200&limit=4` }),
     'GET /video/test-signal/:file': () => ({ url: '/video/test-signal/index.m3u8' }),
     'POST /open311/v2/requests.json': (s) => ({ method: 'POST', url: '/open311/v2/requests.json', payload: { service_code: 'SR-01-001', lat: point(s)[1], long: point(s)[0], description: '路边垃圾堆放' } }),
   };

@@ -12,6 +12,7 @@ import { LiveFeed } from './panels/LiveFeed.tsx';
 import { CoveragePanel, CoverageToggle } from './panels/CoveragePanel.tsx';
 import { ReplayPanel } from './panels/ReplayPanel.tsx';
 import { WorkerPanel } from './panels/WorkerPanel.tsx';
+import { CamerasFeature } from './city/CamerasFeature.tsx';
 import { pickWorker } from './live/workers.ts';
 import { bindPatrol } from './patrol/state.ts';
 import { clearSelection } from './selection.ts';
@@ -49,6 +50,7 @@ export function App() {
       <GridPanel />
       <WorkerPanel />
       <ReplayPanel />
+      <CamerasFeature />
       <div className="bottom-left" data-occludes>
         <CoverageToggle />
         <Legend />

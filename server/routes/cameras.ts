@@ -122,7 +122,7 @@ export const cameraRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   });
 
   const ticketOf = ticketOfRequest(deps.store);
-  app.get<{ Params: { id: string }; Querystring: { radius: number; limit: number } }>('/api/tickets/:id/cameras', {
+  app.get<{ Params: { id: string }; Querystring: { radius: number; limit: number } }>('/api/tickets/:id/nearest-cameras', {
     config: { access: { roles: READERS, area: async (req) => (await ticketOf(req))?.gridCode } },
     schema: {
       summary: "The cameras within `radius` metres of a ticket's place, nearest first (视频联动; a kdbush point index, not a scan), those in your scope",
