@@ -115,7 +115,7 @@ export const cameraRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   }, async (req, reply) => {
     const at = req.body.at ? Date.parse(req.body.at) : deps.now();
     if (at > deps.now() + 60_000) return sendError(reply, 400, 'at: in the future');
-    const r = await cameras.setStatus(req.params.id, req.body.status, req.principal!.id, at);
+    const r = await cameras.setStatus(req.params.id, req.body.status, `${req.principal!.kind}:${req.principal!.id}`, at);
     if (!r) return sendError(reply, 404, `id: no camera ${req.params.id}`);
     req.audit = { kind: 'camera.status', target: req.params.id, before: { status: r.before }, after: { status: r.status } };
     return { id: req.params.id, status: r.status, changed: r.changed, at: r.at ? new Date(r.at).toISOString() : null };

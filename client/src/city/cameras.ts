@@ -113,7 +113,8 @@ export function receiveCamera(e: { id: string; status: string; at: number }): vo
 
 export async function openCamera(id: string): Promise<void> {
   try {
-    set({ open: await getJson<CameraDetails>(`/api/cameras/${encodeURIComponent(id)}`) });
+    // One panel in the left column at a time: a camera's replaces a ticket's cameras.
+    set({ open: await getJson<CameraDetails>(`/api/cameras/${encodeURIComponent(id)}`), ticket: null });
   } catch (e) {
     console.warn('camera', e);
   }
@@ -139,7 +140,7 @@ export const replaceWall = (cams: CameraDetails[]) => set({ wall: [0, 1, 2, 3].m
 export const clearWallSlot = (i: number) => set({ wall: state.wall.map((w, j) => (j === i ? null : w)) });
 
 export async function showTicketCameras(ticketId: string): Promise<void> {
-  set({ ticket: { id: ticketId, items: [], status: 'loading' } });
+  set({ ticket: { id: ticketId, items: [], status: 'loading' }, open: null });
   try {
     const r = await getJson<{ items: CameraDetails[] }>(`/api/tickets/${encodeURIComponent(ticketId)}/nearest-cameras?radius=200&limit=12`);
     if (state.ticket?.id === ticketId) set({ ticket: { id: ticketId, items: r.items, status: 'ready' } });
