@@ -37,7 +37,7 @@ export interface LocalApp {
   close(): Promise<void>;
 }
 
-export interface LocalAppOptions extends Pick<AppOptions, 'limits' | 'live' | 'now' | 'sessions' | 'lockout' | 'rates' | 'secret' | 'maxEventLoopDelayMs' | 'deadlineClockMs' | 'statsIntervalMs' | 'patrol'> {
+export interface LocalAppOptions extends Pick<AppOptions, 'limits' | 'live' | 'now' | 'sessions' | 'lockout' | 'rates' | 'secret' | 'maxEventLoopDelayMs' | 'deadlineClockMs' | 'statsIntervalMs' | 'patrol' | 'cameras'> {
   net?: Net;
   locator?: Locator;
   clientDir?: string | null;
@@ -65,6 +65,7 @@ export async function startLocalApp(o: LocalAppOptions = {}): Promise<LocalApp> 
     deadlineClockMs: o.deadlineClockMs ?? 3_600_000,
     statsIntervalMs: o.statsIntervalMs,
     patrol: o.patrol,
+    cameras: o.cameras,
     // Tests write fast; the limits themselves are tested with their own settings.
     rates: { writesPerMinute: 1_000_000, ...o.rates } });
   let url = '';

@@ -56,6 +56,9 @@ import { patrolRoutes } from './routes/patrol.ts';
 import { createPatrol, startPatrol } from './patrol/service.ts';
 import { componentRegistry } from './city/components.ts';
 import { cityRoutes } from './routes/city.ts';
+import { createCameras } from './cameras/service.ts';
+import { cameraRoutes } from './routes/cameras.ts';
+import { videoRoutes } from './routes/video.ts';
 
 export type { AppDeps } from './routes/deps.ts';
 
@@ -92,6 +95,8 @@ export interface AppOptions {
   photosDir?: string;
   /** Patrol: days of tracks kept, silence before a device shows offline, ms between frames. */
   patrol?: { retentionDays?: number; offlineAfterMs?: number; frameIntervalMs?: number };
+  /** Cameras: the HLS address template (`{id}`; default CAMERA_HLS_URL, else the shipped test signal) and how many (default 20,000). */
+  cameras?: { hlsTemplate?: string; count?: number };
 }
 
 export type App = FastifyInstance & { live: Live; sessions: Sessions; accessTable: AccessEntry[]; deadlineClock: DeadlineClock };
@@ -171,6 +176,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     photosDir: opts.photosDir ?? null,
     patrol: createPatrol({ net: opts.net, tracks: opts.stores.tracks, locator, access: opts.stores.access, now, ...opts.patrol }),
     components: componentRegistry(opts.net, locator),
+    cameras: createCameras({ net: opts.net, gridAt: locator.gridAt, store: opts.stores.cameras, live, now, hlsTemplate: opts.cameras?.hlsTemplate ?? process.env.CAMERA_HLS_URL, count: opts.cameras?.count }),
     statsPush: createStatsPush({ net: opts.net, store: opts.stores.tickets, kpi: opts.stores.kpi, now }, () => live.io, opts.statsIntervalMs),
   };
   app.addHook('onClose', async () => deps.statsPush.stop());
@@ -200,7 +206,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
     },
   });
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes, osmandRoutes, patrolRoutes, cityRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes, osmandRoutes, patrolRoutes, cityRoutes, cameraRoutes, videoRoutes]) {
     await app.register(routes, deps);
   }
   app.get('/api/docs/json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());

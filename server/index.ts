@@ -10,6 +10,7 @@ import { buildApp } from './app.ts';
 import { simSpeedFromEnv, startCitySimulation } from './sim/city.ts';
 import { ensureSimAccounts } from './sim/accounts.ts';
 import { simPhones, startPhoneSim } from './sim/phones.ts';
+import { startCameraSim } from './sim/cameras.ts';
 import { defaultWorkClock } from './domain/workclock.ts';
 import { createLocator } from './geo/locator.ts';
 
@@ -43,6 +44,9 @@ const url = `http://localhost:${port}`;
 // The simulator is a client like any other: it calls the address the server listens on,
 // signed in as its own synthetic accounts (sim-…), and works the loop (server/sim/city.ts).
 const self = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
+// One key for the simulator's clients (another call would revoke this one).
+const simKey = simAccounts ? await simulatorKey(stores.access, Date.now()) : null;
+
 // The grid phones: SIM_PHONES of the net's phone carriers (all by default) walk their grids
 // and send fixes through /osmand, each with its own device token.
 const phoneDevices = config.simulate && config.simPhones > 0 ? await simPhones(stores.access, net, config.dataDir, Date.now(), config.simPhones) : [];
@@ -56,13 +60,18 @@ const phones = phoneDevices.length > 0
 
 const sim = simAccounts
   ? await startCitySimulation({
-    baseUrl: `http://${self}:${port}`, net, accounts: simAccounts, apiKey: await simulatorKey(stores.access, Date.now()),
+    baseUrl: `http://${self}:${port}`, net, accounts: simAccounts, apiKey: simKey!,
     ratePerMinute: config.simRate, seed: config.simSeed, speed: simSpeed, log: (level, msg, obj) => app.log[level](obj ?? {}, msg),
     phones: phones ? { sim: phones, devices: phoneDevices } : undefined,
   }).catch((e) => {
     console.error(`  simulator: not started: ${(e as Error).message}`);
     return null;
   })
+  : null;
+
+// The cameras' gateway: a few cameras a minute go offline or fault and come back.
+const cameraSim = simKey
+  ? startCameraSim({ baseUrl: `http://${self}:${port}`, apiKey: simKey, seed: config.simSeed, onError: (e) => app.log.warn({ err: e }, 'camera simulator: a status was not sent') })
   : null;
 
 console.log(`一张网 One Net — the wall is on ${url}`);
@@ -85,6 +94,7 @@ async function shutdown(): Promise<void> {
   stopping = true;
   sim?.stop();
   phones?.stop();
+  cameraSim?.stop();
   try {
     await app.close();
   } finally {

@@ -62,6 +62,8 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
   };
   ids.photo = { in: await upload('in'), out: await upload('out') };
   const point = (side: Side) => (side === 'in' ? inG : outG).label;
+  const cameraIn = async (d: string) => ((await t.app.inject({ url: `/api/cameras?area=${d}`, headers: admin.headers })).json() as { ids: string[] }).ids[0];
+  ids.camera = { in: await cameraIn(IN), out: await cameraIn(OUT) };
   const area = (side: Side) => (side === 'in' ? IN : OUT);
   return {
     'GET /api/health': () => ({ url: '/api/health' }),
@@ -126,6 +128,11 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /api/patrol/tasks': () => ({ url: '/api/patrol/tasks' }),
     'GET /api/patrol/coverage': (s) => ({ url: `/api/patrol/coverage?area=${area(s)}001` }),
     'GET /api/tickets/:id/nearest-workers': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/nearest-workers?k=3` }),
+    'GET /api/cameras': (s) => ({ url: `/api/cameras?area=${area(s)}&status=online&bbox=119,31,121,32.5` }),
+    'GET /api/cameras/:id': (s) => ({ url: `/api/cameras/${ids.camera[s]}` }),
+    'PUT /api/cameras/:id/status': (s) => ({ method: 'PUT', url: `/api/cameras/${ids.camera[s]}/status`, payload: { status: ++n % 2 ? 'fault' : 'online' } }),
+    'GET /api/tickets/:id/nearest-cameras': (s) => ({ url: `/api/tickets/${ids.ticket[s]}/nearest-cameras?radius=200&limit=4` }),
+    'GET /video/test-signal/:file': () => ({ url: '/video/test-signal/index.m3u8' }),
     'POST /open311/v2/requests.json': (s) => ({ method: 'POST', url: '/open311/v2/requests.json', payload: { service_code: 'SR-01-001', lat: point(s)[1], long: point(s)[0], description: '路边垃圾堆放' } }),
     // City components and places (server/routes/city.ts): the first 上水井盖 of each district.
     'GET /api/components': () => ({ url: '/api/components?bbox=119.9,31.7,120.0,31.8&classes=01,02' }),

@@ -13,6 +13,7 @@ import { CoveragePanel, CoverageToggle } from './panels/CoveragePanel.tsx';
 import { ReplayPanel } from './panels/ReplayPanel.tsx';
 import { WorkerPanel } from './panels/WorkerPanel.tsx';
 import { CityPanel } from './panels/CityPanel.tsx';
+import { CamerasFeature } from './city/CamerasFeature.tsx';
 import { pickWorker } from './live/workers.ts';
 import { bindPatrol } from './patrol/state.ts';
 import { clearSelection } from './selection.ts';
@@ -51,6 +52,7 @@ export function App() {
       <WorkerPanel />
       <CityPanel />
       <ReplayPanel />
+      <CamerasFeature />
       <div className="bottom-left" data-occludes>
         <CoverageToggle />
         <Legend />

@@ -10,8 +10,20 @@
 import helmet, { type HelmetOptions } from 'helmet';
 import type { FastifyInstance } from 'fastify';
 
-export function securityHeaders(basemapOrigin = process.env.BASEMAP_ORIGIN): HelmetOptions {
+/** The origin of an absolute URL (a camera HLS template), or none for a relative one. */
+const originOf = (url: string | undefined): string[] => {
+  try {
+    return url && /^https?:\/\//.test(url) ? [new URL(url.replaceAll('{id}', 'x')).origin] : [];
+  } catch {
+    return [];
+  }
+};
+
+export function securityHeaders(basemapOrigin = process.env.BASEMAP_ORIGIN, videoUrl = process.env.CAMERA_HLS_URL): HelmetOptions {
   const extra = basemapOrigin ? [basemapOrigin] : [];
+  // Cameras' video: hls.js fetches the playlist and segments (connect-src) from the video
+  // gateway (CAMERA_HLS_URL's origin) and plays them from a MediaSource blob: (media-src).
+  const video = originOf(videoUrl);
   return {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -20,7 +32,8 @@ export function securityHeaders(basemapOrigin = process.env.BASEMAP_ORIGIN): Hel
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:', ...extra],
-        connectSrc: ["'self'", 'ws:', 'wss:', ...extra],
+        connectSrc: ["'self'", 'ws:', 'wss:', ...extra, ...video],
+        mediaSrc: ["'self'", 'blob:', ...video],
         workerSrc: ["'self'", 'blob:'],
         childSrc: ['blob:'],
         fontSrc: ["'self'", 'data:'],

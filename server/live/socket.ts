@@ -48,6 +48,8 @@ export interface Live {
   disconnectSession(sid: string): void;
   /** A task to a grid worker's device: `account:<username>` is that account's phone page. */
   pushTask(device: string, t: Ticket): void;
+  /** A camera's status (`camera`) to the walls that show cameras in an area holding its grid. */
+  publishCamera(grid: string, c: { id: string; status: string; at: number }): void;
   /** Patrol frames: the areas whose walls (on this node) asked for positions, a volatile
    * frame to them, and where a joining wall's snapshot comes from. */
   positions: {
@@ -63,6 +65,8 @@ export interface Live {
 const room = (code: string) => `area:${code}`;
 /** Walls that show the workers layer (handshake `auth.layers` includes 'workers'). */
 const positionsRoom = (code: string) => `pos:${code}`;
+/** Walls that show the cameras layer (handshake `auth.layers` includes 'cameras'). */
+const camerasRoom = (code: string) => `cam:${code}`;
 const principalRoom = (kind: string, id: string) => `principal:${kind}:${id}`;
 const SESSION_COOKIE = 'one_net_session';
 
@@ -174,9 +178,11 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
         if (!inScope(p, area)) return { ok: false, message: `area: ${area} is outside the scope ${p.scope}` };
         socket.leave(room(socket.data.area));
         if (socket.data.positions) socket.leave(positionsRoom(socket.data.area));
+        if (socket.data.cameras) socket.leave(camerasRoom(socket.data.area));
         socket.data.area = area;
         socket.join(room(area));
         if (socket.data.positions) joinPositions(socket, area);
+        if (socket.data.cameras) socket.join(camerasRoom(area));
         return { ok: true, area };
       },
     }),
@@ -201,6 +207,10 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
       for (const r of [...socket.rooms]) if (r.startsWith('pos:')) socket.leave(r);
       joinPositions(socket, socket.data.area);
     }
+    // A recovered session brings its old rooms back: the area may have changed since.
+    for (const r of [...socket.rooms]) if (r.startsWith('cam:')) socket.leave(r);
+    socket.data.cameras = Array.isArray(layers) && layers.includes('cameras');
+    if (socket.data.cameras) socket.join(camerasRoom(socket.data.area));
     serveEvents(socket, events, log);
   });
 
@@ -210,6 +220,9 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
     publishTicket(t, change) {
       const g = t.grid.code; // its own room and its community's, street's, district's, city's
       io.to([room(CITY_CODE), room(g.slice(0, 6)), room(g.slice(0, 9)), room(g.slice(0, 12)), room(g)]).emit('ticket', change === undefined ? t : { ...t, change });
+    },
+    publishCamera(g, c) {
+      io.to([camerasRoom(CITY_CODE), camerasRoom(g.slice(0, 6)), camerasRoom(g.slice(0, 9)), camerasRoom(g.slice(0, 12)), camerasRoom(g)]).emit('camera', c);
     },
     disconnectPrincipal(kind, id) {
       io.in(principalRoom(kind, id)).disconnectSockets(true);

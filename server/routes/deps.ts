@@ -13,6 +13,7 @@ import type { WorkClock } from '../domain/workclock.ts';
 import type { StatsPush } from '../live/stats-push.ts';
 import type { Patrol } from '../patrol/service.ts';
 import type { ComponentRegistry } from '../city/components.ts';
+import type { Cameras } from '../cameras/service.ts';
 
 export interface AppDeps {
   net: Net;
@@ -42,6 +43,8 @@ export interface AppDeps {
   patrol: Patrol;
   /** City components (部件): their index, and their states as open tickets make them. */
   components: ComponentRegistry;
+  /** Cameras: the register, its point index, live status, video addresses. */
+  cameras: Cameras;
 }
 
 /** Requests per minute: writes per principal, sign-ins per address. */

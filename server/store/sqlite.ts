@@ -18,6 +18,7 @@ import { sqliteAccessStore } from './sqlite-access.ts';
 import { sqliteAuditStore } from './sqlite-audit.ts';
 import { groupCommit } from './sqlite-group-commit.ts';
 import { openSqliteTrackStore } from './sqlite-tracks.ts';
+import { sqliteCameraStatusStore } from './sqlite-cameras.ts';
 import { describeOwner, writeOwner } from './lock.ts';
 
 export interface SqliteOptions {
@@ -70,6 +71,7 @@ export function openSqliteStores(dataDir: string, opts: SqliteOptions = {}): Sql
     access: withFullDiskErrors(sqliteAccessStore(db)),
     audit: withFullDiskErrors(sqliteAuditStore(db, commit)),
     tracks,
+    cameras: withFullDiskErrors(sqliteCameraStatusStore(db)),
     // At once, like the main store: fixes not yet in chunks wait in the tracks' append log,
     // replayed when the store next opens, so nothing acknowledged is lost by not flushing.
     close: () => {

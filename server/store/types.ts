@@ -1,6 +1,7 @@
 // One storage interface for the product; SQLite (embedded) implements it now, and a
 // PostgreSQL implementation will implement the same when DATABASE_URL is set.
 import type { TrackStore } from './tracks.ts';
+import type { CameraStatusStore } from './cameras.ts';
 import type { Status, TicketInput, TicketRecord } from '../domain/ticket.ts';
 import type { LoopState, TimelineEntry } from '../domain/loop.ts';
 import type { Counts, Dimension, KpiDelta } from '../domain/kpi.ts';
@@ -143,6 +144,8 @@ export interface Stores {
   audit: AuditStore;
   /** Devices' tracks (patrol), in a store of their own (server/store/tracks.ts). */
   tracks: TrackStore;
+  /** Cameras' last known status (store/cameras.ts). */
+  cameras: CameraStatusStore;
   close(): void;
 }
 

@@ -9,6 +9,7 @@ import { serverClockKnown, serverDayStart, serverNow, noteServerTime } from './s
 import { refreshStats, resyncToday } from './sync.ts';
 import { applyTicket, showStats } from './tickets.ts';
 import { clearWorkers, exposeWorkers, receivePositions } from './workers.ts';
+import { receiveCamera } from '../city/cameras.ts';
 
 const DAY_MS = 86_400_000;
 /** Events kept while no day is loaded yet (the first load failing for a while). */
@@ -17,7 +18,7 @@ const QUEUE_MAX = 20_000;
 export function startLive(onSynced?: () => void): () => void {
   // The handshake is authenticated by the session cookie; the area is the account's scope.
   // The wall shows the grid phones: `layers` puts it in its area's positions room.
-  const socket: Socket = io({ query: { area: wallArea() }, auth: { layers: ['workers'] } });
+  const socket: Socket = io({ query: { area: wallArea() }, auth: { layers: ['workers', 'cameras'] } });
   let refused = 0;
   let stopped = false;
   let syncing: Promise<void> | null = null;
@@ -113,6 +114,9 @@ export function startLive(onSynced?: () => void): () => void {
   socket.on('positions', (bytes: ArrayBuffer) => {
     receivePositions(bytes);
   });
+
+  // A camera's status (a few a minute city-wide): written in place into the camera store.
+  socket.on('camera', receiveCamera);
 
   socket.on('ticket', (t: LiveTicket) => {
     // A ticket of the server's next day: start that day afresh (its dots, feed and figures).

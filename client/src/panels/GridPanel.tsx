@@ -1,6 +1,7 @@
 // The selected grid: who and what it is, its team (who walks it), and its latest tickets.
 import { ticketCss } from '../live/statusColors.ts';
 import { clearSelection } from '../selection.ts';
+import { showTicketCameras } from '../city/cameras.ts';
 import { useWall } from '../store.ts';
 import type { Area, Worker } from '../types.ts';
 import { Breadcrumb } from './Breadcrumb.tsx';
@@ -127,7 +128,7 @@ export function GridPanel() {
           ) : (
             <ul className="grid-tickets" data-testid="grid-tickets">
               {tickets.map((t) => (
-                <li key={t.id}>
+                <li key={t.id} data-cameras title="周边视频" onClick={() => void showTicketCameras(t.id)}>
                   <span className="gt-time">{dayAndTime(t.createdAt)}</span>
                   <span className="gt-category">{nameOf(names.category, t.category)}</span>
                   <span className="gt-desc">{t.description ?? ''}</span>

@@ -3,6 +3,7 @@
 // which channel. A ticket past 80 % of its limit says 预警, an overdue one 超期.
 import { isDone, LIGHT_NAME, ticketCss } from '../live/statusColors.ts';
 import { useWall } from '../store.ts';
+import { showTicketCameras } from '../city/cameras.ts';
 import { nameOf, timeOfDay } from './format.ts';
 
 export function LiveFeed() {
@@ -16,7 +17,7 @@ export function LiveFeed() {
           const done = isDone(t.status);
           const light = !done && (t.light === 'yellow' || t.light === 'red') ? t.light : null;
           return (
-            <li className={done ? 'feed-item feed-item-done' : 'feed-item'} key={t.id} data-testid="feed-item" data-id={t.id} data-status={t.status} data-light={t.light ?? ''}>
+            <li className={done ? 'feed-item feed-item-done' : 'feed-item'} key={t.id} data-testid="feed-item" data-id={t.id} data-status={t.status} data-light={t.light ?? ''} data-cameras title="周边视频" onClick={() => void showTicketCameras(t.id)}>
               <div className="feed-line1">
                 <span className="feed-time">{timeOfDay(t.createdAt)}</span>
                 <span className="feed-category">{nameOf(names.category, t.category)}</span>
