@@ -57,6 +57,8 @@ export interface Reporter {
 export type Light = 'green' | 'yellow' | 'red';
 
 export interface Ticket {
+  /** The city component (部件) it names, if any (its 16-digit code). */
+  component?: string;
   id: string;
   createdAt: string;
   lon: number;

@@ -2,7 +2,7 @@
 // store of typed arrays; the layers (map/componentsLayer.ts) and panels only read it.
 // The whole city is loaded at once (one binary answer, ~1.8 MB for 120,000 components,
 // gzip on the wire) rather than per bbox: the layer then pans and zooms with no request and
-// no rebuild, and the GPU draws 120k points with ease. States are read again every 30 s
+// no rebuild, and the GPU draws 120k points with ease. States follow live ticket events (componentTicketChanged); all are read again every 5 min
 // while the layer is on (a ticket naming a component turns it damaged on the server).
 import { useSyncExternalStore } from 'react';
 import { apiFetch } from '../auth/session.ts';
@@ -140,5 +140,47 @@ export async function pickComponent(id: number): Promise<void> {
     if (state.picked?.kind === 'component' && state.picked.code === code) set({ picked: { kind: 'component', code, details: null, error: String(e) } });
   }
 }
+/** Component code → its index in the server's numbering (the inverse of codeOf); -1 if unknown. */
+export function idOf(meta: ComponentMeta, code: string): number {
+  const run = meta.runs.find((r) => r.prefix === code.slice(0, -6));
+  const seq = Number(code.slice(-6));
+  return run && seq >= 1 && seq <= run.count ? run.start + seq - 1 : -1;
+}
+
+const STATE_CODE: Record<string, number> = {};
+let refetch = new Set<string>();
+let refetchTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** A live ticket named this component: its state follows the ticket (damaged while open, its
+ * own again when closed), so read it again and write it into the loaded points in place —
+ * a few a minute at most, batched over half a second. */
+export function componentTicketChanged(code: string): void {
+  if (!state.points || !state.meta) return;
+  refetch.add(code);
+  refetchTimer ??= setTimeout(() => {
+    const codes = [...refetch];
+    refetch = new Set();
+    refetchTimer = null;
+    void Promise.all(codes.map((c) => json<ComponentDetails>(`/api/components/${c}`).catch(() => null))).then((found) => {
+      const p = state.points, meta = state.meta;
+      if (!p || !meta) return;
+      if (!Object.keys(STATE_CODE).length) for (const st of meta.states) STATE_CODE[st.key] = st.code;
+      const next = p.state.slice();
+      let changed = false;
+      for (const d of found) {
+        if (!d) continue;
+        const id = idOf(meta, d.code);
+        const i = p.ids.indexOf(id);
+        const code = STATE_CODE[d.state];
+        if (i >= 0 && code !== undefined && next[i] !== code) (next[i] = code, (changed = true));
+      }
+      if (changed) set({ points: { ...p, state: next } });
+      const picked = state.picked;
+      const again = picked?.kind === 'component' && found.find((d) => d?.code === picked.code);
+      if (again) set({ picked: { kind: 'component', code: again.code, details: again } });
+    });
+  }, 500);
+}
+
 export const pickPlace = (index: number) => set({ picked: { kind: 'place', index } });
 export const clearPicked = () => set({ picked: null });

@@ -7,7 +7,9 @@ import { componentsLayer, COMPONENTS_LAYER_ID, placesLayers, PLACES_LAYER_ID } f
 import { getView, subscribeView } from '../view.ts';
 import { ensureComponents, ensurePlaces, getCity, loadComponents, pickComponent, pickPlace, subscribeCity } from './components.ts';
 
-const REFRESH_MS = 30_000;
+// States follow live ticket events (city/components.ts componentTicketChanged); this reload
+// only catches what a lost connection missed.
+const REFRESH_MS = 5 * 60_000;
 let refresh: ReturnType<typeof setInterval> | null = null;
 
 function follow(): void {

@@ -1,4 +1,5 @@
 // The ONE socket → store bridge. Everything live on the wall enters here.
+import { componentTicketChanged } from '../city/components.ts';
 import { io, type Socket } from 'socket.io-client';
 import { renew, wallArea } from '../auth/session.ts';
 import { STATS_REFRESH_MS } from '../config.ts';
@@ -119,6 +120,7 @@ export function startLive(onSynced?: () => void): () => void {
   socket.on('camera', receiveCamera);
 
   socket.on('ticket', (t: LiveTicket) => {
+    if (t.component) componentTicketChanged(t.component);
     // A ticket of the server's next day: start that day afresh (its dots, feed and figures).
     if (!syncing && dayTurned(Date.parse(t.createdAt))) void resync();
     const d = day();
