@@ -11,6 +11,7 @@ import { Legend } from './panels/Legend.tsx';
 import { LiveFeed } from './panels/LiveFeed.tsx';
 import { CoveragePanel, CoverageToggle } from './panels/CoveragePanel.tsx';
 import { ReplayPanel } from './panels/ReplayPanel.tsx';
+import { HeatSlider } from './panels/HeatSlider.tsx';
 import { WorkerPanel } from './panels/WorkerPanel.tsx';
 import { pickWorker } from './live/workers.ts';
 import { bindPatrol } from './patrol/state.ts';
@@ -49,6 +50,7 @@ export function App() {
       <GridPanel />
       <WorkerPanel />
       <ReplayPanel />
+      <HeatSlider />
       <div className="bottom-left" data-occludes>
         <CoverageToggle />
         <Legend />
