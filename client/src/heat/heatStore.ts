@@ -6,6 +6,9 @@
 //    to deck.gl's HeatmapLayer as a binary attribute: no object per ticket.
 //  - 'hex': the server's counts per H3 cell for the window (GET /api/heatmap/hex), answers
 //    cached; the cells' outlines are made once per cell and only the colours change per move.
+// Hex is the default: at 1.5 M tickets a year a month's answer is 26 KB against 1.3 MB of
+// points, the page needs no year of points (15 MB, ~37 s to load here), and a move cost less
+// script time in Chromium (npm run bench -- heatmap: p95 47 ms against 212 ms).
 // `last` holds the JS time of the last move, from performance marks (window.__heat reads it).
 import { apiFetch } from '../auth/session.ts';
 import { dayCST } from '../../../server/domain/day.ts';
@@ -48,7 +51,7 @@ export interface HeatState {
 
 const today = dayCST(Date.now());
 let state: HeatState = {
-  area: '', mode: 'points', windowDays: 30, endDay: today, firstDay: today - YEAR_DAYS + 1, lastDay: today, playing: false, speed: 2,
+  area: '', mode: 'hex', windowDays: 30, endDay: today, firstDay: today - YEAR_DAYS + 1, lastDay: today, playing: false, speed: 2,
   positions: new Float32Array(0), days: new Uint16Array(0), chunksLoaded: 0, chunksTotal: 0, lo: 0, hi: 0, hex: null, version: 0, error: null,
 };
 const listeners = new Set<() => void>();

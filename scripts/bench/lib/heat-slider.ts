@@ -19,8 +19,10 @@ export const percentiles = (xs: number[]) => {
   return { p50: r(at(50)), p95: r(at(95)), max: r(s[s.length - 1]) };
 };
 
-/** Waits until the heatmap's year of points is in the page (points mode); returns its state. */
+/** Switches to points mode and waits until the year of points is in the page; returns its state. */
 export async function waitForHeatLoaded(page: Page, timeoutMs = 300_000) {
+  await page.waitForFunction(() => (window as any).__heat !== undefined, null, { timeout: timeoutMs });
+  await page.evaluate(() => (window as any).__heat.mode('points'));
   await page.waitForFunction(() => {
     const s = (window as any).__heat?.state();
     return s && s.chunksTotal > 0 && s.chunksLoaded === s.chunksTotal;
