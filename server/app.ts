@@ -53,6 +53,7 @@ import { isOpen311Path, open311Routes, open311Unrouted } from './routes/open311.
 import { photoRoutes } from './routes/photos.ts';
 import { osmandRoutes } from './routes/osmand.ts';
 import { patrolRoutes } from './routes/patrol.ts';
+import { heatmapRoutes } from './routes/heatmap.ts';
 import { createPatrol, startPatrol } from './patrol/service.ts';
 import { componentRegistry } from './city/components.ts';
 import { cityRoutes } from './routes/city.ts';
@@ -206,7 +207,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
     },
   });
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes, osmandRoutes, patrolRoutes, cityRoutes, cameraRoutes, videoRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes, osmandRoutes, patrolRoutes, cityRoutes, cameraRoutes, videoRoutes, heatmapRoutes]) {
     await app.register(routes, deps);
   }
   app.get('/api/docs/json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());

@@ -11,6 +11,7 @@ import { Legend } from './panels/Legend.tsx';
 import { LiveFeed } from './panels/LiveFeed.tsx';
 import { CoveragePanel, CoverageToggle } from './panels/CoveragePanel.tsx';
 import { ReplayPanel } from './panels/ReplayPanel.tsx';
+import { HeatSlider } from './panels/HeatSlider.tsx';
 import { WorkerPanel } from './panels/WorkerPanel.tsx';
 import { CityPanel } from './panels/CityPanel.tsx';
 import { CamerasFeature } from './city/CamerasFeature.tsx';
@@ -53,6 +54,7 @@ export function App() {
       <CityPanel />
       <ReplayPanel />
       <CamerasFeature />
+      <HeatSlider />
       <div className="bottom-left" data-occludes>
         <CoverageToggle />
         <Legend />

@@ -9,7 +9,7 @@ import type { LoopState, TimelineEntry } from '../domain/loop.ts';
 import { reportedState } from '../domain/loop.ts';
 import type { KpiDelta } from '../domain/kpi.ts';
 import { kpiWriter } from './sqlite-kpi.ts';
-import type { CountQuery, NewTicket, TicketCounts, TicketDot, TicketQuery, TicketStore, TimelineRecord } from './types.ts';
+import type { CountQuery, NewTicket, TicketCounts, TicketDot, TicketPositions, TicketQuery, TicketStore, TimelineRecord } from './types.ts';
 
 export const TICKETS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS tickets (
@@ -306,6 +306,22 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
       // Rows as arrays (no object per row); in tickets_created's order, so no sort.
       const sql = `SELECT seq, lon, lat, status, category, version, yellow_at, deadline_at, on_time FROM tickets ${w.sql} ORDER BY created_at`;
       return prepare(sql).raw().all(...w.params) as TicketDot[];
+    },
+    async positions(q: CountQuery): Promise<TicketPositions> {
+      const w = where(q);
+      // Iterated into growing typed arrays: no row kept, so a year (1.5 M) stays ~36 MB.
+      let cap = 4096, count = 0;
+      let lon = new Float64Array(cap), lat = new Float64Array(cap), at = new Float64Array(cap);
+      for (const r of prepare(`SELECT lon, lat, created_at FROM tickets ${w.sql} ORDER BY created_at`).raw().iterate(...w.params) as Iterable<[number, number, number]>) {
+        if (count === cap) {
+          cap *= 2;
+          const grow = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+          (lon = grow(lon)), (lat = grow(lat)), (at = grow(at));
+        }
+        lon[count] = r[0]; lat[count] = r[1]; at[count] = r[2];
+        count++;
+      }
+      return { count, lon: lon.subarray(0, count), lat: lat.subarray(0, count), at: at.subarray(0, count) };
     },
     async count(q: CountQuery, childLength: number): Promise<TicketCounts> {
       const w = where(q);

@@ -92,6 +92,14 @@ export interface KpiStore {
  * needs, as a row of values. `onTime` as stored (1, 0, or null before closing). */
 export type TicketDot = [seq: number, lon: number, lat: number, status: Status, category: string, version: number, yellowAt: number | null, deadlineAt: number | null, onTime: 0 | 1 | null];
 
+/** Tickets' positions (WGS-84) and report instants (epoch ms), one index per ticket. */
+export interface TicketPositions {
+  count: number;
+  lon: Float64Array;
+  lat: Float64Array;
+  at: Float64Array;
+}
+
 export interface TimelineRecord extends TimelineEntry {
   seq: number;
 }
@@ -123,6 +131,9 @@ export interface TicketStore {
    * and no records built, so a whole day is one quick read (86,400 tickets: ~0.15 s here,
    * where list() takes ~5 s to build their records). */
   dots(q: CountQuery): Promise<TicketDot[]>;
+  /** The tickets of an area and time span as columns of position and report instant, oldest
+   * first (heatmaps: a month of the city is ~125,000), no records and no row arrays kept. */
+  positions(q: CountQuery): Promise<TicketPositions>;
   /** `childLength`: how many code digits name a child area (9 for a district's streets…). */
   count(q: CountQuery, childLength: number): Promise<TicketCounts>;
   /** How many tickets a filtered list (without limit and cursor) holds. */

@@ -167,6 +167,20 @@ export function ticketStoreConformance(name: string, make: () => Promise<{ store
       await step(s, named.record, { action: 'reject', reason: 'duplicate', duplicateOf: 'T0000000002', note: '重复' } as Action, T0 + H);
       expect(await s.tickets.openWithComponent()).toEqual([]);
     }));
+
+    it('reads the positions of an area and time span as columns, oldest first', withStore(async (s) => {
+      await report(s, G1, T0 + 2 * H);
+      await report(s, G2, T0 + H);
+      await report(s, G1, T0);
+      await report(s, G1, T0 + 5 * H);
+      const p = await s.tickets.positions({ area: '320402', from: T0, to: T0 + 5 * H });
+      expect(p.count).toBe(2);
+      expect([...p.at]).toEqual([T0, T0 + 2 * H]);
+      expect([...p.lon]).toEqual([119.97, 119.97]);
+      expect([...p.lat]).toEqual([31.78, 31.78]);
+      expect((await s.tickets.positions({})).count).toBe(4);
+      expect([...(await s.tickets.positions({ from: T0 + H })).at]).toEqual([T0 + H, T0 + 2 * H, T0 + 5 * H]);
+    }));
   });
 }
 
