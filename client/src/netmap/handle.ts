@@ -5,8 +5,7 @@ export interface NetmapHandle {
   /** The area outlined on the map as hovered. */
   mapHover: string | null;
   /** Each chart's drawn data by its test id: categories (codes or keys) and values. */
-  charts: Record<string, { keys: string[]; values: (number | null)[]; highlighted: string | null; query: string }>;
-  /** Milliseconds from the view's change to the choropleth painted (last drill). */
+  charts: Record<string, { keys: string[]; values: (number | null)[]; highlighted: string | null; query: string; point?: (i: number) => [number, number] | null }>;
 }
 
 declare global {

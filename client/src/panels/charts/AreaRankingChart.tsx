@@ -24,18 +24,30 @@ export function AreaRankingChart() {
   const { from, to } = rangeDates(range);
   const path = area && by ? `/api/kpi/ranking?by=${by}&area=${area}&from=${from}&to=${to}` : null;
   const { data } = useApi<Ranking>(path);
-  const rows = useMemo(() => (data?.items ?? []).filter((r) => r.onTimeRate !== null).slice(0, MAX_BARS), [data]);
+  // Areas with nothing closed yet rank last (the server's order) with a stub bar, so they can still be hovered and clicked.
+  const rows = useMemo(() => (data?.items ?? []).slice(0, MAX_BARS), [data]);
   const keys = useRef<string[]>([]);
+  const chartRef = useRef<Chart | null>(null);
 
   const option = useMemo(() => {
     if (!data) return null;
     const shown = [...rows].reverse(); // the best on top
     keys.current = shown.map((r) => r.key);
-    const values = shown.map((r) => Math.round((r.onTimeRate ?? 0) * 1000) / 10);
-    netmapHandle().charts[ID] = { keys: keys.current, values: shown.map((r) => r.onTimeRate), highlighted: null, query: path ?? '' };
+    const values = shown.map((r) => (r.onTimeRate === null ? 0 : Math.round(r.onTimeRate * 1000) / 10));
+    netmapHandle().charts[ID] = {
+      keys: keys.current, values: shown.map((r) => r.onTimeRate), highlighted: null, query: path ?? '',
+      // Where bar i is on the page (its middle), for the tests' pointer.
+      point: (i: number) => {
+        const c = chartRef.current;
+        const box = c?.getDom().getBoundingClientRect();
+        if (!c || !box) return null;
+        const [x, y] = c.convertToPixel({ seriesIndex: 0 }, [Math.max(values[i], 0) / 2, i]) as number[];
+        return [box.left + x + 4, box.top + y]; // inside even a stub bar (barMinHeight)
+      },
+    };
     return {
       animationDuration: 300,
-      tooltip: { trigger: 'item', ...TOOLTIP, formatter: (p: { dataIndex: number }) => `${shown[p.dataIndex].name}<br/>按期结案率 ${values[p.dataIndex]}%<br/>受理 ${shown[p.dataIndex].received} 件` },
+      tooltip: { trigger: 'item', ...TOOLTIP, formatter: (p: { dataIndex: number }) => `${shown[p.dataIndex].name}<br/>按期结案率 ${shown[p.dataIndex].onTimeRate === null ? '—' : `${values[p.dataIndex]}%`}<br/>受理 ${shown[p.dataIndex].received} 件` },
       grid: { left: 8, right: 64, top: 4, bottom: 4, containLabel: true },
       xAxis: { type: 'value', show: false, max: 100 },
       yAxis: { type: 'category', data: shown.map((r) => r.name), axisLine: { show: false }, axisTick: { show: false }, axisLabel: { ...AXIS_LABEL, width: 150, overflow: 'truncate' } },
@@ -43,7 +55,8 @@ export function AreaRankingChart() {
         type: 'bar', data: values, barWidth: 14, cursor: 'pointer',
         itemStyle: { color: '#4fa3d9', borderRadius: [0, 4, 4, 0] },
         emphasis: { itemStyle: { color: '#ffd166' } },
-        label: { show: true, position: 'right', color: '#e8f1ff', fontSize: 16, formatter: '{c}%' },
+        barMinHeight: 8,
+        label: { show: true, position: 'right', color: '#e8f1ff', fontSize: 16, formatter: (p: { dataIndex: number; value: number }) => (shown[p.dataIndex].onTimeRate === null ? '—' : `${p.value}%`) },
       }],
     };
   }, [data, rows, path]);
@@ -58,6 +71,7 @@ export function AreaRankingChart() {
     return () => undefined;
   };
   const [el, chart] = useChart(option, bind);
+  chartRef.current = chart.current;
 
   // The map's hover → the bar's highlight.
   useEffect(() => {
