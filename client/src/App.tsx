@@ -48,8 +48,8 @@ export function App() {
     <div className="wall">
       <MapView />
       <Header />
+      <ViewBreadcrumb />
       <div className="left-column" data-occludes>
-        <ViewBreadcrumb />
         <RangePicker />
         <ChoroplethLegend />
         <AreaRankingChart />

@@ -21,7 +21,7 @@ export function ViewBreadcrumb() {
   }, [area]);
   const shown = path.length && path[path.length - 1].code === area ? path : [];
   return (
-    <nav className="card netmap-crumbs" data-testid="view-breadcrumb">
+    <nav className="card netmap-crumbs" data-testid="view-breadcrumb" data-occludes hidden={!shown.length}>
       {shown.map((a, i) => (
         <span key={a.code}>
           {i > 0 ? <span className="crumb-sep">›</span> : null}
