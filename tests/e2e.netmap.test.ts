@@ -71,7 +71,7 @@ describe('the net drilled down', () => {
       return { n: api.children.length, wrong, overdueOk: overdue.every(Boolean), nonZero: api.children.filter((ch: { open: number }) => ch.open > 0).length };
     });
     expect(await check()).toEqual({ n: 6, wrong: [], overdueOk: true, nonZero: 6 });
-    await page.screenshot({ path: screenshotPath('wall-choropleth') });
+    await page.screenshot({ path: screenshotPath('wall-choropleth'), timeout: 120_000 });
 
     // Hovering a 月度考核 bar (the city's streets) outlines that street on the map, and back.
     const bar = await page.evaluate(() => {
@@ -102,7 +102,7 @@ describe('the net drilled down', () => {
         await painted(page, code);
         expect((await check()).wrong, code).toEqual([]);
       }
-      if (code.length === 9) await page.screenshot({ path: screenshotPath('wall-choropleth-street') });
+      if (code.length === 9) await page.screenshot({ path: screenshotPath('wall-choropleth-street'), timeout: 120_000 });
       // Hovering the map outlines the child under the pointer; the bar of that child lights up.
       if (code.length === 6) {
         await page.waitForFunction(() => (window as W).__netmap.mapHover !== null, null, { timeout: 5_000 });
