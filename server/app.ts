@@ -40,6 +40,7 @@ import { locateRoutes } from './routes/locate.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { ticketActionRoutes } from './routes/ticket-actions.ts';
 import { kpiRoutes } from './routes/kpi.ts';
+import { kpiMapRoutes } from './routes/kpi-map.ts';
 import { queueRoutes } from './routes/queues.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { dayDotsRoutes } from './routes/day-dots.ts';
@@ -207,7 +208,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: '一张网 One Net API', version: '0.1.0', description: 'Grid-based social governance: the net, tickets, live feed.' },
     },
   });
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, open311Routes, osmandRoutes, patrolRoutes, cityRoutes, cameraRoutes, videoRoutes, heatmapRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, issuedRoutes, auditRoutes, departmentRoutes, catalogueRoutes, areaRoutes, tileRoutes, locateRoutes, ticketRoutes, ticketActionRoutes, photoRoutes, queueRoutes, statsRoutes, dayDotsRoutes, kpiRoutes, kpiMapRoutes, open311Routes, osmandRoutes, patrolRoutes, cityRoutes, cameraRoutes, videoRoutes, heatmapRoutes]) {
     await app.register(routes, deps);
   }
   app.get('/api/docs/json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());

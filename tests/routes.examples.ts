@@ -112,6 +112,7 @@ export async function routeExamples(t: TestApp): Promise<Examples> {
     'GET /api/queues/:queue': (s) => ({ url: `/api/queues/to_verify?area=${area(s)}&limit=5` }),
     'POST /api/tickets/bulk-actions': (s) => ({ method: 'POST', url: '/api/tickets/bulk-actions', payload: { ids: [ids.ticket[s]], action: 'remind', note: '请尽快处理' } }),
     'GET /api/kpi': (s) => ({ url: `/api/kpi?area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
+    'GET /api/kpi/map': (s) => ({ url: `/api/kpi/map?area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
     'GET /api/kpi/ranking': (s) => ({ url: `/api/kpi/ranking?by=street&area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
     'GET /api/heatmap/points': (s) => ({ url: `/api/heatmap/points?area=${area(s)}&from=2026-11-01&to=2026-11-30` }),
     'GET /api/heatmap/hex': (s) => ({ url: `/api/heatmap/hex?area=${area(s)}&from=2026-11-01&to=2026-11-30&res=7` }),

@@ -19,6 +19,13 @@ import { pickWorker } from './live/workers.ts';
 import { bindPatrol } from './patrol/state.ts';
 import { clearSelection } from './selection.ts';
 import { getState } from './store.ts';
+import { ViewBreadcrumb } from './panels/ViewBreadcrumb.tsx';
+import { RangePicker } from './panels/RangePicker.tsx';
+import { ChoroplethLegend } from './panels/ChoroplethLegend.tsx';
+import { TrendChart } from './panels/charts/TrendChart.tsx';
+import { AreaRankingChart } from './panels/charts/AreaRankingChart.tsx';
+import { CityRankingChart } from './panels/charts/CityRankingChart.tsx';
+import { SupervisedList } from './panels/charts/SupervisedList.tsx';
 
 export function App() {
   useEffect(() => {
@@ -44,6 +51,17 @@ export function App() {
     <div className="wall">
       <MapView />
       <Header />
+      <ViewBreadcrumb />
+      <div className="left-column" data-occludes>
+        <RangePicker />
+        <ChoroplethLegend />
+        <AreaRankingChart />
+        <TrendChart />
+        <CityRankingChart by="department" />
+        <CityRankingChart by="platform" />
+        <CityRankingChart by="item" />
+        <SupervisedList />
+      </div>
       <div className="right-column" data-occludes>
         <DistrictChart />
         <CoveragePanel />

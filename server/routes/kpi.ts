@@ -11,16 +11,16 @@ import { CITY_CODE } from '../net/codes.ts';
 import { sendError } from '../http/errors.ts';
 import { areaCode } from './schemas.ts';
 
-const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a CST date, YYYY-MM-DD' } as const;
-const KPI_READERS = ['admin', 'leader', 'dispatcher', 'display', 'integration'] as const;
+export const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a CST date, YYYY-MM-DD' } as const;
+export const KPI_READERS = ['admin', 'leader', 'dispatcher', 'display', 'integration'] as const;
 const RANKS = ['district', 'street', 'community', 'grid', 'department', 'platform', 'item'] as const;
 const CODE_LENGTH: Record<string, number> = { district: 6, street: 9, community: 12, grid: 15 };
 
-interface Range { from?: string; to?: string }
+export interface Range { from?: string; to?: string }
 interface KpiQuery extends Range { area?: string; department?: string; platform?: string; item?: string; series?: boolean }
 
 /** Days [fromDay, toDay) of an inclusive CST date range; by default the last 30 days to today. */
-function days(q: Range, now: number): { fromDay: number; toDay: number } | string {
+export function days(q: Range, now: number): { fromDay: number; toDay: number } | string {
   const parse = (d: string) => {
     const ms = Date.parse(`${d}T00:00:00+08:00`);
     return Number.isFinite(ms) && dateCST(ms) === d ? dayCST(ms) : null;
@@ -34,7 +34,7 @@ function days(q: Range, now: number): { fromDay: number; toDay: number } | strin
   return { fromDay, toDay: toDay + 1 };
 }
 
-const dayDate = (day: number) => dateCST(dayStartMs(day));
+export const dayDate = (day: number) => dateCST(dayStartMs(day));
 
 export const kpiRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, kpi, now, departments, catalogue }) => {
   app.get<{ Querystring: KpiQuery }>('/api/kpi', {

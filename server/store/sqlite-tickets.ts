@@ -4,7 +4,8 @@
 // version is still the one the action was decided on, and its timeline entry with it.
 import type Database from 'better-sqlite3';
 import { groupCommit, type GroupCommit } from './sqlite-group-commit.ts';
-import type { Status, TicketInput, TicketRecord } from '../domain/ticket.ts';
+import { STATUS_CODES, type Status, type TicketInput, type TicketRecord } from '../domain/ticket.ts';
+import { CLOSED_STATUSES } from '../domain/open311.ts';
 import type { LoopState, TimelineEntry } from '../domain/loop.ts';
 import { reportedState } from '../domain/loop.ts';
 import type { KpiDelta } from '../domain/kpi.ts';
@@ -182,6 +183,17 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
      ORDER BY at, seq LIMIT @limit`,
   );
   const overdueStmt = db.prepare('SELECT count(*) FROM tickets WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND grid_code >= ? AND grid_code < ?').pluck();
+  // Both read only the index (tickets_status_grid's and tickets_deadline_at's columns): a
+  // covering scan of the open or overdue rows under the prefix, never a ticket's row.
+  const openStatuses = STATUS_CODES.filter((c) => !CLOSED_STATUSES.includes(c));
+  const openByChildStmt = db.prepare(
+    `SELECT substr(grid_code, 1, ?) AS child, count(*) AS n FROM tickets INDEXED BY tickets_status_grid
+     WHERE status IN (${openStatuses.map(() => '?').join(', ')}) AND grid_code >= ? AND grid_code < ? GROUP BY child`,
+  );
+  const overdueByChildStmt = db.prepare(
+    `SELECT substr(grid_code, 1, ?) AS child, count(*) AS n FROM tickets INDEXED BY tickets_deadline_at
+     WHERE deadline_at IS NOT NULL AND deadline_at <= ? AND grid_code >= ? AND grid_code < ? GROUP BY child`,
+  );
   const textStmt = db.prepare('INSERT INTO ticket_text (rowid, text) VALUES (?, ?)');
   const addEntry = (ticket: number, e: TimelineEntry) => Number(timelineStmt.run(timelineValues(ticket, e)).lastInsertRowid);
   const lastChangeStmt = db.prepare('SELECT coalesce(max(seq), 0) FROM timeline').pluck();
@@ -284,6 +296,14 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
     async overdue(areaPrefix, now) {
       const [lo, hi] = prefixRange(areaPrefix);
       return overdueStmt.get(now, lo, hi) as number;
+    },
+    async openByChild(areaPrefix, childLength, now) {
+      const [lo, hi] = prefixRange(areaPrefix);
+      const out: Record<string, { open: number; overdue: number }> = {};
+      const at = (child: string) => (out[child] ??= { open: 0, overdue: 0 });
+      for (const r of openByChildStmt.all(childLength, ...openStatuses, lo, hi) as { child: string; n: number }[]) at(r.child).open = r.n;
+      for (const r of overdueByChildStmt.all(childLength, now, lo, hi) as { child: string; n: number }[]) at(r.child).overdue = r.n;
+      return out;
     },
     async timeline(seq) {
       return (timelineOf.all(seq) as Row[]).map((r): TimelineRecord => ({

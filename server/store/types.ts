@@ -124,6 +124,10 @@ export interface TicketStore {
   lightEvents(after: { at: number; seq: number }, upTo: number, limit: number): Promise<{ seq: number; at: number; kind: 'yellow' | 'red' }[]>;
   /** Open tickets past their deadline at `now` under an area prefix. */
   overdue(areaPrefix: string, now: number): Promise<number>;
+  /** Open tickets now (not closed, not rejected) and those past their deadline at `now`,
+   * per child area under `areaPrefix` (its code's first `childLength` digits): the map's
+   * "open" and "overdue" figures, read from indexes, never by visiting every ticket. */
+  openByChild(areaPrefix: string, childLength: number, now: number): Promise<Record<string, { open: number; overdue: number }>>;
   timeline(seq: number): Promise<TimelineRecord[]>;
   get(seq: number): Promise<TicketRecord | undefined>;
   list(q: TicketQuery): Promise<TicketRecord[]>;

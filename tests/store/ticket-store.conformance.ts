@@ -150,6 +150,13 @@ export function ticketStoreConformance(name: string, make: () => Promise<{ store
       expect(await s.tickets.overdue('320402', T0 + 14 * H)).toBe(0);
       expect(await s.tickets.overdue('320402', T0 + 15 * H)).toBe(1);
       expect(await s.tickets.overdue('320481', T0 + 15 * H)).toBe(0);
+      // Per child: a reported ticket in another district is open, not overdue; rejected is neither.
+      await report(s, G2, T0);
+      await step(s, (await report(s, G2, T0)).record, { action: 'reject', reason: 'invalid', note: '不在受理范围' }, T0 + H);
+      expect(await s.tickets.openByChild('3204', 6, T0 + 14 * H)).toEqual({ '320402': { open: 1, overdue: 0 }, '320481': { open: 1, overdue: 0 } });
+      expect(await s.tickets.openByChild('3204', 6, T0 + 15 * H)).toEqual({ '320402': { open: 1, overdue: 1 }, '320481': { open: 1, overdue: 0 } });
+      expect(await s.tickets.openByChild('320402', 9, T0 + 15 * H)).toEqual({ '320402001': { open: 1, overdue: 1 } });
+      expect(await s.tickets.openByChild('320404', 9, T0 + 15 * H)).toEqual({});
       expect(await s.tickets.jobMark('clock')).toBeNull();
       await s.tickets.setJobMark('clock', { at: 5, seq: 7 });
       expect(await s.tickets.jobMark('clock')).toEqual({ at: 5, seq: 7 });

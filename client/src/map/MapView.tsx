@@ -19,6 +19,8 @@ import { bindScopeMask } from './scopeMask.ts';
 import { wallHandle } from './testHandle.ts';
 import { WORKERS_LAYER_ID } from './workersLayer.ts';
 import { layerProviders, providerOfLayer } from './layerRegistry.ts';
+import { bindChoropleth, childAt } from './choropleth.ts';
+import { drillTo } from '../netmap/figures.ts';
 
 // Bundled, the library cannot find its worker next to itself: tell it where Vite put it.
 maplibregl.setWorkerUrl(workerUrl);
@@ -86,9 +88,11 @@ export function MapView() {
       if (needsNetAdded()) addNetToStyle(map);
     });
     let unbindScope: (() => void) | null = null;
+    let unbindChoropleth: (() => void) | null = null;
     map.on('load', () => {
       performance.mark('wall:map-load');
       unbindScope = bindScopeMask(map);
+      unbindChoropleth = bindChoropleth(map);
       deckFallback = setTimeout(startDeck, 5000); // if the net never reports drawn (server down)
     });
 
@@ -143,6 +147,9 @@ export function MapView() {
         return;
       }
       pickWorker(-1);
+      // A coloured child of the view's area: drill down one level (a grid: select it).
+      const child = childAt(map, ev.point);
+      if (child) return void drillTo(child);
       void selectAt(ev.lngLat.lng, ev.lngLat.lat);
     });
 
@@ -165,6 +172,7 @@ export function MapView() {
       clearTimeout(deckFallback);
       unbindLayers?.();
       unbindScope?.();
+      unbindChoropleth?.();
       setCameraMap(null);
       handle.map = null;
       map.remove();

@@ -22,6 +22,8 @@ const netSource = (): SourceSpecification => ({
   tiles: netTiles(),
   minzoom: 0,
   maxzoom: NET_TILE_MAXZOOM,
+  // Areas keyed by their code, so the choropleth colours them by feature-state (netmap/choropleth.ts).
+  promoteId: 'code',
   attribution: '街道/社区/网格边界为合成数据（synthetic）',
 });
 
