@@ -34,7 +34,7 @@ function TeamSection({ area }: { area: Area }) {
       <h3>
         网格力量
         {team && <span className="team-formula" data-testid="team-formula">{` ${groups.length}+X`}</span>}
-        <span className="team-synthetic" style={{ fontSize: 15, color: 'var(--muted)', fontWeight: 400, marginLeft: 10 }}>
+        <span className="team-synthetic" style={{ fontSize: '0.9375rem', color: 'var(--muted)', fontWeight: 400, marginLeft: 10 }}>
           人员为合成数据（synthetic）
         </span>
       </h3>
