@@ -1,14 +1,14 @@
 // A demo day of 86,400 tickets (one a second) on the city's wall, measured, not asserted:
 // GET /api/tickets/day-dots (bytes, time) against reading the same day as records
 // (store.list) and as the JSON list; the wall's JS time to decode and apply the dots, in
-// Node and in Chromium. Prints one JSON line. A picture of the full day goes to var/e2e/.
+// Node and in Chromium. Prints one JSON line. Pictures of the full day (the city, then a
+// street) go to var/e2e/ (docs/ with UPDATE_SCREENSHOTS=1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../scripts/chromium.ts';
-import { clientDist, ensureClientBuilt, root } from '../scripts/client-build.ts';
+import { clientDist, ensureClientBuilt } from '../scripts/client-build.ts';
+import { screenshotPath } from './e2e-harness.ts';
 import { startOfDayCST } from '../server/domain/day.ts';
 import { CATEGORY_CODES } from '../server/domain/ticket.ts';
 import type { Grid } from '../server/net/types.ts';
@@ -112,8 +112,17 @@ describe(`a day of ${N.toLocaleString('en')} tickets on the wall`, () => {
     expect(wall.count).toBe(N);
     await pageW.waitForFunction(() => (window as any).__wall?.gridsDrawn === true, null, { timeout: 180_000 });
     await pageW.waitForTimeout(1500);
-    mkdirSync(join(root, 'var', 'e2e'), { recursive: true });
-    await pageW.screenshot({ path: join(root, 'var', 'e2e', 'wall-day-86400.png') });
+    // The city at a glance (what needs attention as dots, the rest as hexagons), then a
+    // street, where every ticket is a dot again (client/src/map/ticketDensity.ts).
+    await pageW.screenshot({ path: screenshotPath('wall-day-86400') });
+    const zoomedTo = await pageW.evaluate(() => new Promise<number>((resolve) => {
+      const map = (window as any).__wall.map;
+      map.once('idle', () => resolve(map.getZoom()));
+      map.jumpTo({ center: [119.974, 31.811], zoom: 13.5 });
+    }));
+    expect(zoomedTo).toBe(13.5);
+    await pageW.waitForTimeout(1500);
+    await pageW.screenshot({ path: screenshotPath('wall-day-86400-street') });
 
     console.log(JSON.stringify({
       test: 'day-dots', tickets: N,

@@ -1,24 +1,33 @@
-// The wall: the map underneath, panels floating over it, one live connection.
+// The wall: the map underneath, full bleed; over it the header band with the day's figures,
+// a left and a right column of panels, and the map's own controls between them
+// (layout/Columns.tsx and layout.css draw the frame). One live connection.
+//
+// Where panels go (each column stacks its slots top to bottom; `share` = parts of its height):
+//   left column:  the net's KPI and legend, 月度考核 of the areas below, received vs closed,
+//                 patrol coverage (when on); a selected grid, worker, camera, component or a
+//                 ticket's cameras takes the whole column while open;
+//   right column: the video grid (四屏合一, when it holds cameras), the live feed, 督办件, the
+//                 departments' and platforms' rankings (city-wide accounts);
+//   map top:      the breadcrumb, the layer switcher, the range, the carousel's badge;
+//   map bottom:   the heat slider, the replay, the components' classes, legend, attribution.
 import { useEffect } from 'react';
+import { CarouselBadge } from './carousel/Carousel.tsx';
+import { LeftColumn, MapCentre, RightColumn, Slot } from './layout/Columns.tsx';
 import { startLive } from './live/socket.ts';
 import { MapView } from './map/MapView.tsx';
 import { wallHandle } from './map/testHandle.ts';
 import { Attribution } from './panels/Attribution.tsx';
-import { DistrictChart } from './panels/DistrictChart.tsx';
+import { CoveragePanel } from './panels/CoveragePanel.tsx';
 import { GridPanel } from './panels/GridPanel.tsx';
 import { Header } from './panels/Header.tsx';
+import { LayerSwitcher } from './panels/LayerSwitcher.tsx';
 import { Legend } from './panels/Legend.tsx';
 import { LiveFeed } from './panels/LiveFeed.tsx';
-import { CoveragePanel, CoverageToggle } from './panels/CoveragePanel.tsx';
 import { ReplayPanel } from './panels/ReplayPanel.tsx';
 import { HeatSlider } from './panels/HeatSlider.tsx';
 import { WorkerPanel } from './panels/WorkerPanel.tsx';
-import { CityPanel } from './panels/CityPanel.tsx';
-import { CamerasFeature } from './city/CamerasFeature.tsx';
-import { pickWorker } from './live/workers.ts';
-import { bindPatrol } from './patrol/state.ts';
-import { clearSelection } from './selection.ts';
-import { getState } from './store.ts';
+import { CityDetail, ClassFilter } from './panels/CityPanel.tsx';
+import { CameraPanel, TicketCameras, useCamerasLayer, VideoGrid } from './city/CamerasFeature.tsx';
 import { ViewBreadcrumb } from './panels/ViewBreadcrumb.tsx';
 import { RangePicker } from './panels/RangePicker.tsx';
 import { ChoroplethLegend } from './panels/ChoroplethLegend.tsx';
@@ -26,8 +35,13 @@ import { TrendChart } from './panels/charts/TrendChart.tsx';
 import { AreaRankingChart } from './panels/charts/AreaRankingChart.tsx';
 import { CityRankingChart } from './panels/charts/CityRankingChart.tsx';
 import { SupervisedList } from './panels/charts/SupervisedList.tsx';
+import { pickWorker } from './live/workers.ts';
+import { bindPatrol } from './patrol/state.ts';
+import { clearSelection } from './selection.ts';
+import { getState } from './store.ts';
 
 export function App() {
+  useCamerasLayer();
   useEffect(() => {
     wallHandle().ticketIds = () => getState().tickets.ids();
     const stop = startLive(() => {
@@ -51,33 +65,68 @@ export function App() {
     <div className="wall">
       <MapView />
       <Header />
-      <ViewBreadcrumb />
-      <div className="left-column" data-occludes>
-        <RangePicker />
-        <ChoroplethLegend />
-        <AreaRankingChart />
-        <TrendChart />
-        <CityRankingChart by="department" />
-        <CityRankingChart by="platform" />
-        <CityRankingChart by="item" />
-        <SupervisedList />
-      </div>
-      <div className="right-column" data-occludes>
-        <DistrictChart />
-        <CoveragePanel />
-        <LiveFeed />
-      </div>
-      <GridPanel />
-      <WorkerPanel />
-      <CityPanel />
-      <ReplayPanel />
-      <CamerasFeature />
-      <HeatSlider />
-      <div className="bottom-left" data-occludes>
-        <CoverageToggle />
-        <Legend />
-      </div>
-      <Attribution />
+      <LeftColumn>
+        <GridPanel />
+        <WorkerPanel />
+        <CameraPanel />
+        <TicketCameras />
+        <CityDetail />
+        <Slot share={1.3}>
+          <ChoroplethLegend />
+        </Slot>
+        <Slot share={3}>
+          <AreaRankingChart />
+        </Slot>
+        <Slot share={2}>
+          <TrendChart />
+        </Slot>
+        <Slot share={2}>
+          <CityRankingChart by="item" />
+        </Slot>
+        <Slot share={2}>
+          <CoveragePanel />
+        </Slot>
+      </LeftColumn>
+      <MapCentre
+        top={
+          <>
+            <ViewBreadcrumb />
+            <div className="map-top-row">
+              <LayerSwitcher />
+              <RangePicker />
+              <CarouselBadge />
+            </div>
+          </>
+        }
+        bottom={
+          <>
+            <HeatSlider />
+            <ReplayPanel />
+            <ClassFilter />
+            <div className="map-bottom-row">
+              <Legend />
+              <Attribution />
+            </div>
+          </>
+        }
+      />
+      <RightColumn>
+        <Slot share={3}>
+          <VideoGrid />
+        </Slot>
+        <Slot share={3}>
+          <LiveFeed />
+        </Slot>
+        <Slot share={2}>
+          <SupervisedList />
+        </Slot>
+        <Slot share={2}>
+          <CityRankingChart by="department" />
+        </Slot>
+        <Slot share={2}>
+          <CityRankingChart by="platform" />
+        </Slot>
+      </RightColumn>
     </div>
   );
 }

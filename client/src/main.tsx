@@ -2,6 +2,7 @@
 // dispatcher console (调度台) under /console, the grid worker's phone (网格通) under /phone,
 // the wall everywhere else.
 import './styles.css';
+import './layout.css';
 
 if (/^\/console(\/|$)/.test(window.location.pathname)) {
   void import('./console/main.tsx');
@@ -9,6 +10,8 @@ if (/^\/console(\/|$)/.test(window.location.pathname)) {
   void import('./phone/main.tsx');
 } else {
   performance.mark('wall:start');
+  // The wall's root font size follows the screen (layout.css); the console's and phone's do not.
+  document.documentElement.classList.add('wall-page');
   void (async () => {
     const [{ createRoot }, { Root }, { startSession }, { loadMeta, loadScope }, { wallHandle }] = await Promise.all([
       import('react-dom/client'),

@@ -18,12 +18,12 @@ function Status({ c }: { c: CameraDetails }) {
   );
 }
 
-function CameraPanel() {
+export function CameraPanel() {
   const c = useCameras().open;
   if (!c) return null;
   const onWall = getCameras().wall.some((w) => w?.id === c.id);
   return (
-    <aside className="card camera-panel" data-occludes data-testid="camera-panel" data-id={c.id}>
+    <aside className="card camera-panel takeover" data-occludes data-testid="camera-panel" data-id={c.id}>
       <button type="button" className="close" aria-label="关闭" onClick={closeCamera}>×</button>
       <h2 className="card-title">{c.name}</h2>
       <div className="cam-meta">
@@ -42,7 +42,7 @@ function CameraPanel() {
   );
 }
 
-function VideoGrid() {
+export function VideoGrid() {
   const wall = useCameras().wall;
   if (!wall.some(Boolean)) return null;
   return (
@@ -70,11 +70,11 @@ function VideoGrid() {
   );
 }
 
-function TicketCameras() {
+export function TicketCameras() {
   const t = useCameras().ticket;
   if (!t) return null;
   return (
-    <aside className="card ticket-cameras" data-occludes data-testid="ticket-cameras" data-ticket={t.id}>
+    <aside className="card ticket-cameras takeover" data-occludes data-testid="ticket-cameras" data-ticket={t.id}>
       <button type="button" className="close" aria-label="关闭" onClick={closeTicketCameras}>×</button>
       <h2 className="card-title">周边视频 · {t.id}</h2>
       <div className="cam-sub">200 米内摄像机，按距离排序</div>
@@ -99,17 +99,12 @@ function TicketCameras() {
   );
 }
 
-export function CamerasFeature() {
+/** Registers the cameras layer once (the wall's App) and exposes its store to the tests; the
+ * panels (CameraPanel, TicketCameras, VideoGrid) are placed by the layout. */
+export function useCamerasLayer(): void {
   useEffect(() => {
     const unregister = registerCamerasLayer();
     (window as unknown as { __cameras?: unknown }).__cameras = { get: getCameras };
     return unregister;
   }, []);
-  return (
-    <>
-      <CameraPanel />
-      <TicketCameras />
-      <VideoGrid />
-    </>
-  );
 }

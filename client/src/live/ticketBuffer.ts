@@ -19,6 +19,13 @@ export interface DotTicket {
 
 const UNKNOWN = STATUS_CODES.length; // a status this build does not know: drawn as open, neutral
 const RED = LIGHT_CODES.indexOf('red');
+const GREEN = LIGHT_CODES.indexOf('green');
+
+/** TicketBuffer.split: the tickets drawn one by one, and the rest, aggregated. */
+export interface TicketSplit {
+  dots: { length: number; positions: Float32Array; fill: Uint8Array; line: Uint8Array };
+  rest: { length: number; positions: Float32Array };
+}
 
 /** Per (status, light): 12 bytes — open fill, open outline, done fill (RGBA each). */
 const PAINT = (() => {
@@ -56,6 +63,8 @@ export class TicketBuffer {
   private seqs: Uint32Array;
   private slot = new Map<number, number>();
   private overdueCache = { version: -1, count: 0, positions: new Float32Array(0) };
+  private tallyCache = { version: -1, open: new Uint32Array(LIGHT_CODES.length), done: 0 };
+  private splitCache: { version: number; minLight: number; split: TicketSplit } | null = null;
 
   constructor(capacity = 4096) {
     this.positions = new Float32Array(capacity * 2);
@@ -88,6 +97,11 @@ export class TicketBuffer {
   statusOf(id: string): string | undefined {
     const i = this.slot.get(seqOfTicketId(id) ?? -1);
     return i === undefined ? undefined : STATUS_CODES[this.status[i]!];
+  }
+
+  lightOf(id: string): string | undefined {
+    const i = this.slot.get(seqOfTicketId(id) ?? -1);
+    return i === undefined ? undefined : LIGHT_CODES[this.light[i]!];
   }
 
   ids(): string[] {
@@ -154,6 +168,55 @@ export class TicketBuffer {
     // A new object per version: deck.gl takes the halo's data again only when it changes.
     this.overdueCache = { version: this.version, count: n, positions };
     return this.overdueCache;
+  }
+
+  /** Open tickets per light (LIGHT_CODES order; an open one without a light counts as
+   * green) and the finished ones: what the map's density rule (map/ticketDensity.ts) needs. */
+  tally(): { open: Uint32Array; done: number } {
+    const c = this.tallyCache;
+    if (c.version === this.version) return c;
+    const open = new Uint32Array(LIGHT_CODES.length);
+    let done = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.openFill[i * 4 + 3] === 0) done++;
+      else open[Math.max(GREEN, this.light[i]!)]!++;
+    }
+    this.tallyCache = { version: this.version, open, done };
+    return this.tallyCache;
+  }
+
+  /** The day in two for the map at city zoom: open tickets whose light is `minLight` or worse
+   * as dots (positions and colours copied out of the slots), every other ticket as a position
+   * for the aggregation underneath. Cached per version and threshold; new arrays each time,
+   * so identity tells deck.gl what changed. */
+  split(minLight: number): TicketSplit {
+    const c = this.splitCache;
+    if (c && c.version === this.version && c.minLight === minLight) return c.split;
+    let n = 0;
+    for (let i = 0; i < this.count; i++) if (this.isDot(i, minLight)) n++;
+    const dots = { length: n, positions: new Float32Array(n * 2), fill: new Uint8Array(n * 4), line: new Uint8Array(n * 4) };
+    const rest = { length: this.count - n, positions: new Float32Array((this.count - n) * 2) };
+    let d = 0;
+    let r = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.isDot(i, minLight)) {
+        dots.positions.set(this.positions.subarray(i * 2, i * 2 + 2), d * 2);
+        dots.fill.set(this.openFill.subarray(i * 4, i * 4 + 4), d * 4);
+        dots.line.set(this.openLine.subarray(i * 4, i * 4 + 4), d * 4);
+        d++;
+      } else {
+        rest.positions[r * 2] = this.positions[i * 2]!;
+        rest.positions[r * 2 + 1] = this.positions[i * 2 + 1]!;
+        r++;
+      }
+    }
+    const split = { dots, rest };
+    this.splitCache = { version: this.version, minLight, split };
+    return split;
+  }
+
+  private isDot(i: number, minLight: number): boolean {
+    return this.openFill[i * 4 + 3] !== 0 && Math.max(GREEN, this.light[i]!) >= minLight;
   }
 
   private paint(i: number, status: number, light: number): void {

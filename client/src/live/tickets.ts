@@ -14,9 +14,21 @@ import { FEED_CAP } from '../config.ts';
 import { getState, setState, type Pulse, type Selection } from '../store.ts';
 import type { LiveTicket, Ticket, TodayStats } from '../types.ts';
 import type { DayDots } from './dayDots.ts';
+import { isDone } from './statusColors.ts';
 import { isNews, replacesFigures } from './watermark.ts';
 
 const PULSE_MS = 2000;
+/** Rings at once, at most: a burst of urgent news draws attention, not a carpet of rings. */
+const MAX_PULSES = 12;
+
+/** What earns a ring (pulseLayer.ts): news that needs someone now — a new ticket already 预警
+ * or overdue or under 督办, or a ticket turning overdue. Not every arrival: at the demo's
+ * rate (one a second) rings everywhere were noise. */
+export function isUrgentNews(t: LiveTicket, heldBefore: boolean, redBefore: boolean): boolean {
+  if (isDone(t.status)) return false;
+  if (!heldBefore) return t.light === 'red' || t.light === 'yellow' || (t.supervised ?? 0) > 0;
+  return t.light === 'red' && !redBefore;
+}
 const DAY_MS = 86_400_000;
 
 /** Figures from the server: shown if newer than those shown (`force`: a full re-sync, where
@@ -55,11 +67,12 @@ export function applyTicket(t: LiveTicket, day: { start: number }): void {
   let pulses = s.pulses;
   const held = s.tickets.versionOf(t.id);
   if (ofToday && isNews(t, s.tickets.watermark, held)) {
+    const redBefore = held !== undefined && s.tickets.lightOf(t.id) === 'red';
     s.tickets.upsert(t);
     ticketsVersion = s.tickets.version;
-    if (held === undefined) {
+    if (isUrgentNews(t, held !== undefined, redBefore)) {
       const now = performance.now();
-      pulses = [...s.pulses.filter((p) => now - p.t0 < PULSE_MS), { id: t.id, lon: t.lon, lat: t.lat, t0: now }];
+      pulses = [...s.pulses.filter((p) => now - p.t0 < PULSE_MS), { id: t.id, lon: t.lon, lat: t.lat, t0: now }].slice(-MAX_PULSES);
     }
   }
   // An old ticket moving on is not today's, but it may be in the selected grid's list.

@@ -16,6 +16,7 @@ import { addNetToStyle, initialStyle, needsNetAdded, NET_SOURCE, netTiles } from
 import { framePadding, setCameraMap } from './camera.ts';
 import { bindDeckLayers } from './deckLayers.ts';
 import { bindScopeMask } from './scopeMask.ts';
+import { bindNetVisibility } from './netVisibility.ts';
 import { wallHandle } from './testHandle.ts';
 import { WORKERS_LAYER_ID } from './workersLayer.ts';
 import { layerProviders, providerOfLayer } from './layerRegistry.ts';
@@ -57,6 +58,7 @@ export function MapView() {
     map.touchZoomRotate.disableRotation();
     setCameraMap(map);
     const unbindFollow = bindFollow(map);
+    const unbindNet = bindNetVisibility(map);
 
     const handle = wallHandle();
     handle.map = map;
@@ -169,6 +171,7 @@ export function MapView() {
     return () => {
       unsubscribe();
       unbindFollow();
+      unbindNet();
       clearTimeout(deckFallback);
       unbindLayers?.();
       unbindScope?.();

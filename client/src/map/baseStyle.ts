@@ -93,6 +93,9 @@ export function netLayers(overBasemap: boolean): LayerSpecification[] {
   ];
 }
 
+/** The net's own layers: what the 网格 switch shows and hides (map/netVisibility.ts). */
+export const NET_LAYER_IDS = netLayers(false).map((l) => l.id);
+
 const isStyleUrl = (url: string): boolean => !url.includes('{z}');
 
 /** The style the map starts with: dark background (or the configured basemap) plus the net. */

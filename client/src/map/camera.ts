@@ -1,5 +1,6 @@
 // Where the map looks. Panels call these; they never hold the map themselves.
 import type { Map as MlMap, PaddingOptions } from 'maplibre-gl';
+import { remPx } from '../layout/scale.ts';
 import type { BBox } from '../types.ts';
 
 let map: MlMap | null = null;
@@ -8,9 +9,29 @@ export const setCameraMap = (m: MlMap | null): void => {
   map = m;
 };
 
-/** Screen space the overlaid panels cover, so what we fit to is not hidden under them. */
-export function framePadding(withGridPanel: boolean): PaddingOptions {
-  return { top: 130, bottom: 50, left: withGridPanel ? 660 : 60, right: 560 };
+/** Screen space the panels cover (the header, the columns, the bars over the map), measured
+ * from the page, so a fitted area lies in the free middle of the map at any wall size. The
+ * selected grid's panel sits in the left column, so it needs no room of its own. */
+export function framePadding(_withGridPanel?: boolean): PaddingOptions {
+  const margin = remPx(1.5);
+  const rect = (sel: string): DOMRect | undefined => document.querySelector(sel)?.getBoundingClientRect();
+  const w = window.innerWidth;
+  const h = window.innerHeight;
+  const header = rect('.wall > .header');
+  const left = rect('.left-column');
+  const right = rect('.right-column');
+  const top = rect('.map-top');
+  const bottom = rect('.map-bottom');
+  const pad = {
+    top: Math.max(header?.bottom ?? 0, top?.bottom ?? 0) + margin,
+    bottom: (bottom ? h - bottom.top : 0) + margin,
+    left: (left?.right ?? 0) + margin,
+    right: (right ? w - right.left : 0) + margin,
+  };
+  // A screen too small for the panels still gets a frame: never more than 80 % padded away.
+  const sx = Math.min(1, (0.8 * w) / (pad.left + pad.right));
+  const sy = Math.min(1, (0.8 * h) / (pad.top + pad.bottom));
+  return { top: pad.top * sy, bottom: pad.bottom * sy, left: pad.left * sx, right: pad.right * sx };
 }
 
 export function fitBbox(bbox: BBox, opts: { withGridPanel: boolean; maxZoom?: number; animate?: boolean }): void {

@@ -15,9 +15,8 @@ import { declutter, type PlacedLabel } from './declutter.ts';
 import { levelsNeededAt } from './labelRules.ts';
 import { labelsLayer } from './labelsLayer.ts';
 import { pulseLayer } from './pulseLayer.ts';
-import { overdueDotsLayer, overdueLayer, type OverdueData } from './overdueLayer.ts';
 import { selectionLayer } from './selectionLayer.ts';
-import { doneTicketsLayer, openTicketsLayer } from './ticketsLayer.ts';
+import { ticketLayerComposer } from './ticketLayers.ts';
 import { workersLayer, workerTrailsLayer } from './workersLayer.ts';
 import { getPatrol, subscribePatrol, type PatrolState } from '../patrol/state.ts';
 import { coverageLayer } from './coverageLayer.ts';
@@ -29,7 +28,7 @@ import { getView, subscribeView } from '../view.ts';
 const HALO_FRAME_MS = 80;
 
 export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
-  let tickets: { version: number; done: Layer; open: Layer; late: Layer; overdue: OverdueData } | null = null;
+  const ticketLayers = ticketLayerComposer();
   let selection: { geometry: unknown; layer: Layer } | null = null;
   let crew: { version: number; picked: number; trails: Layer; dots: Layer } | null = null;
   let labels: { placed: PlacedLabel[]; layer: Layer } | null = null;
@@ -71,21 +70,12 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
       selection = null;
     }
 
-    if (tickets?.version !== s.ticketsVersion) {
-      const late = s.tickets.overdue();
-      const overdue: OverdueData = { length: late.count, attributes: { getPosition: { value: late.positions, size: 2 } } };
-      tickets = {
-        version: s.ticketsVersion,
-        done: doneTicketsLayer(s.tickets, s.ticketsVersion),
-        open: openTicketsLayer(s.tickets, s.ticketsVersion),
-        late: overdueDotsLayer(overdue, s.ticketsVersion),
-        overdue,
-      };
-    }
-    // Finished ones under everything; the grid phones over them (so 8,500 of them never hide
-    // an open ticket); the halo under the open dots; the overdue dots on top.
+    // Finished ones (or at city zoom the aggregate) under everything; the grid phones over them
+    // (so 8,500 of them never hide an open ticket); the halo under the open dots; the overdue
+    // dots on top (ticketLayers.ts).
     const showTickets = shown.has('tickets');
-    if (showTickets) layers.push(tickets.done);
+    const tickets = ticketLayers(s.tickets, map.getZoom(), now);
+    if (showTickets) layers.push(...tickets.below);
     if (workers.count > 0 && shown.has('workers')) {
       const picked = pickedWorker();
       if (crew?.version !== workers.version || crew.picked !== picked) {
@@ -106,10 +96,8 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
       if (replay?.replay !== r) replay = { replay: r, layers: replayLayers(r) };
       layers.push(replayRange.layer, ...replay.layers);
     }
-    const breathing = showTickets && tickets.overdue.length > 0;
-    if (breathing) layers.push(overdueLayer(tickets.overdue, now));
-    if (showTickets) layers.push(tickets.open);
-    if (breathing) layers.push(tickets.late);
+    const breathing = showTickets && tickets.breathing;
+    if (showTickets) layers.push(...tickets.above);
     for (const p of providers) if (p.z >= 0) layers.push(...p.layers());
 
     const live = showTickets ? s.pulses.filter((p) => now - p.t0 < PULSE_DURATION_MS) : [];

@@ -2,6 +2,7 @@
 // late is seen from across the room without anything flashing. Only the layer's uniforms
 // (scale, pixel bounds, opacity) move from frame to frame; its positions change with the buffer.
 import { ScatterplotLayer } from '@deck.gl/layers';
+import { uiScale } from '../layout/scale.ts';
 import { LIGHT_RGB, OPEN_LINE } from '../live/statusColors.ts';
 
 export const OVERDUE_BREATH_MS = 2400;
@@ -22,8 +23,8 @@ export function overdueLayer(data: OverdueData, now: number): ScatterplotLayer {
     radiusUnits: 'meters',
     getRadius: 90,
     radiusScale: k,
-    radiusMinPixels: 3 * k,
-    radiusMaxPixels: 7 * k,
+    radiusMinPixels: 3 * k * uiScale(),
+    radiusMaxPixels: 7 * k * uiScale(),
     filled: true,
     getFillColor: [255, 84, 84, 255],
     stroked: false,
@@ -39,13 +40,13 @@ export function overdueDotsLayer(data: OverdueData, version: number): Scatterplo
     data,
     radiusUnits: 'meters',
     getRadius: 90,
-    radiusMinPixels: 3,
-    radiusMaxPixels: 7,
+    radiusMinPixels: 3 * uiScale(),
+    radiusMaxPixels: 7 * uiScale(),
     getFillColor: [...LIGHT_RGB.red, 235],
     stroked: true,
     getLineColor: [...OPEN_LINE],
     lineWidthUnits: 'pixels',
-    getLineWidth: 0.75,
+    getLineWidth: 0.75 * uiScale(),
     pickable: false,
     updateTriggers: { getPosition: version },
   });

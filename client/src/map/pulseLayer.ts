@@ -1,6 +1,8 @@
-// A ring that grows and fades around each ticket that just arrived, so new ones catch the eye.
+// A red ring that grows and fades around urgent news (live/tickets.ts isUrgentNews: a new
+// ticket already late or under 督办, a ticket turning overdue), so it catches the eye.
 import { ScatterplotLayer } from '@deck.gl/layers';
 import { PULSE_DURATION_MS } from '../live/tickets.ts';
+import { uiScale } from '../layout/scale.ts';
 import type { Pulse } from '../store.ts';
 
 export function pulseLayer(pulses: Pulse[], now: number): ScatterplotLayer<Pulse> {
@@ -10,13 +12,13 @@ export function pulseLayer(pulses: Pulse[], now: number): ScatterplotLayer<Pulse
     data: pulses,
     getPosition: (p) => [p.lon, p.lat],
     radiusUnits: 'pixels',
-    getRadius: (p) => 6 + 30 * phase(p),
+    getRadius: (p) => (6 + 30 * phase(p)) * uiScale(),
     stroked: true,
     filled: true,
-    getFillColor: (p) => [255, 220, 120, Math.round(120 * (1 - phase(p)))],
-    getLineColor: (p) => [255, 236, 170, Math.round(255 * (1 - phase(p)))],
+    getFillColor: (p) => [255, 96, 84, Math.round(110 * (1 - phase(p)))],
+    getLineColor: (p) => [255, 150, 130, Math.round(255 * (1 - phase(p)))],
     lineWidthUnits: 'pixels',
-    getLineWidth: 3,
+    getLineWidth: 3 * uiScale(),
     updateTriggers: { getRadius: now, getFillColor: now, getLineColor: now },
   });
 }

@@ -2,6 +2,7 @@
 // ones small and muted underneath, the open ones (by light, outlined) on top. Each layer
 // reads the same positions; the other's slots are transparent in its colours.
 import { ScatterplotLayer } from '@deck.gl/layers';
+import { uiScale } from '../layout/scale.ts';
 import type { TicketBuffer } from '../live/ticketBuffer.ts';
 
 export function doneTicketsLayer(buf: TicketBuffer, version: number): ScatterplotLayer {
@@ -17,8 +18,8 @@ export function doneTicketsLayer(buf: TicketBuffer, version: number): Scatterplo
     },
     radiusUnits: 'meters',
     getRadius: 60,
-    radiusMinPixels: 2,
-    radiusMaxPixels: 5,
+    radiusMinPixels: 2 * uiScale(),
+    radiusMaxPixels: 5 * uiScale(),
     stroked: false,
     pickable: false,
     updateTriggers: { getPosition: version, getFillColor: version },
@@ -40,11 +41,11 @@ export function openTicketsLayer(buf: TicketBuffer, version: number): Scatterplo
     // bigger when the dispatcher is down at street level.
     radiusUnits: 'meters',
     getRadius: 90,
-    radiusMinPixels: 3,
-    radiusMaxPixels: 7,
+    radiusMinPixels: 3 * uiScale(),
+    radiusMaxPixels: 7 * uiScale(),
     stroked: true,
     lineWidthUnits: 'pixels',
-    getLineWidth: 0.75,
+    getLineWidth: 0.75 * uiScale(),
     pickable: false,
     updateTriggers: { getPosition: version, getFillColor: version, getLineColor: version },
   });

@@ -11,7 +11,7 @@ import './city.css';
 
 const STATE_NAME: Record<string, string> = { normal: '完好', damaged: '破损', missing: '丢失' };
 
-function ClassFilter() {
+function ClassFilterCard() {
   const meta = useCity((s) => s.meta);
   const classes = useCity((s) => s.classes);
   if (!meta) return null;
@@ -34,7 +34,7 @@ function ClassFilter() {
   );
 }
 
-function Picked() {
+export function CityDetail() {
   const picked = useCity((s) => s.picked);
   const names = useWall((s) => s.names);
   if (!picked) return null;
@@ -43,7 +43,7 @@ function Picked() {
     if (!p) return null;
     const i = picked.index;
     return (
-      <aside className="city-detail" data-testid="place-panel" data-occludes>
+      <aside className="card city-detail takeover" data-testid="place-panel" data-occludes>
         <button type="button" className="close" aria-label="关闭" onClick={clearPicked}>×</button>
         <h3>{p.name[i]}<span className="city-synthetic">示例</span></h3>
         <dl>
@@ -56,7 +56,7 @@ function Picked() {
   }
   const d = picked.details;
   return (
-    <aside className="city-detail" data-testid="component-panel" data-code={picked.code} data-occludes>
+    <aside className="card city-detail takeover" data-testid="component-panel" data-code={picked.code} data-occludes>
       <button type="button" className="close" aria-label="关闭" onClick={clearPicked}>×</button>
       <h3>{d ? d.subclass.name : picked.error ? '加载失败' : '加载中…'}<span className="city-synthetic">合成</span></h3>
       {d && (
@@ -79,12 +79,8 @@ function Picked() {
   );
 }
 
-export function CityPanel() {
+/** The components' class filter, while the components layer is on. */
+export function ClassFilter() {
   const on = useView((v) => v.layers.has('components'));
-  return (
-    <>
-      {on && <ClassFilter />}
-      <Picked />
-    </>
-  );
+  return on ? <ClassFilterCard /> : null;
 }

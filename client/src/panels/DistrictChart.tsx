@@ -5,6 +5,7 @@ import { GridComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
+import { uiScale } from '../layout/scale.ts';
 import { useWall } from '../store.ts';
 import type { Level } from '../types.ts';
 
@@ -22,32 +23,40 @@ export function DistrictChart() {
 
   useEffect(() => {
     if (!el.current) return;
-    chart.current = echarts.init(el.current, null, { renderer: 'canvas' });
-    return () => chart.current?.dispose();
+    const c = echarts.init(el.current, null, { renderer: 'canvas' });
+    chart.current = c;
+    // Its slot's height is a share of the column's, which follows the screen (layout.css).
+    const resize = new ResizeObserver(() => c.resize());
+    resize.observe(el.current);
+    return () => {
+      resize.disconnect();
+      c.dispose();
+    };
   }, []);
 
   useEffect(() => {
     if (!chart.current || !byChild) return;
+    const k = uiScale(); // ECharts sizes in CSS pixels: scaled like the rem-sized page
     const rows = [...byChild].sort((a, b) => b.reported - a.reported || a.code.localeCompare(b.code)).slice(0, MAX_BARS).reverse();
     chart.current.setOption({
       animationDuration: 300,
       animationDurationUpdate: 300,
-      grid: { left: 8, right: 60, top: 6, bottom: 6, containLabel: true },
+      grid: { left: 8 * k, right: 60 * k, top: 6 * k, bottom: 6 * k, containLabel: true },
       xAxis: { type: 'value', show: false },
       yAxis: {
         type: 'category',
         data: rows.map((r) => r.name),
         axisLine: { show: false },
         axisTick: { show: false },
-        axisLabel: { color: '#c9d7ea', fontSize: 20, width: 200, overflow: 'truncate' },
+        axisLabel: { color: '#c9d7ea', fontSize: 20 * k, width: 200 * k, overflow: 'truncate' },
       },
       series: [
         {
           type: 'bar',
           data: rows.map((r) => r.reported),
-          barWidth: 18,
+          barWidth: 18 * k,
           itemStyle: { color: '#4fa3d9', borderRadius: [0, 4, 4, 0] },
-          label: { show: true, position: 'right', color: '#e8f1ff', fontSize: 20 },
+          label: { show: true, position: 'right', color: '#e8f1ff', fontSize: 20 * k },
         },
       ],
     });

@@ -36,7 +36,7 @@ function TeamSection({ area }: { area: Area }) {
       <h3>
         网格力量
         {team && <span className="team-formula" data-testid="team-formula">{` ${groups.length}+X`}</span>}
-        <span className="team-synthetic" style={{ fontSize: 15, color: 'var(--muted)', fontWeight: 400, marginLeft: 10 }}>
+        <span className="team-synthetic" style={{ fontSize: '0.9375rem', color: 'var(--muted)', fontWeight: 400, marginLeft: 10 }}>
           人员为合成数据（synthetic）
         </span>
       </h3>
@@ -77,7 +77,7 @@ export function GridPanel() {
   const { area, tickets, status } = selection;
 
   return (
-    <aside className="grid-panel" data-testid="grid-panel" data-state={status} data-occludes>
+    <aside className="grid-panel takeover" data-testid="grid-panel" data-state={status} data-occludes>
       <button type="button" className="close" aria-label="关闭" title="关闭 (Esc)" onClick={clearSelection}>
         ×
       </button>

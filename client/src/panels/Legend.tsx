@@ -17,7 +17,7 @@ export function Legend() {
   const names = useWall((s) => s.names.status);
   const crew = useWorkers((w) => w.known > 0);
   return (
-    <div className="legend" data-testid="legend">
+    <div className="legend" data-testid="legend" data-occludes>
       <span className="legend-group">在办</span>
       {LIGHTS.map((light) => (
         <span key={light} className="legend-item" data-light={light}>

@@ -27,7 +27,7 @@ export function WorkerPanel() {
   const full = (replay?.entries.length ?? 0) >= MAX_REPLAYED;
 
   return (
-    <aside className="grid-panel worker-panel" data-testid="worker-panel" data-state={w.status} data-occludes>
+    <aside className="grid-panel worker-panel takeover" data-testid="worker-panel" data-state={w.status} data-occludes>
       <button type="button" className="close" aria-label="关闭" title="关闭 (Esc)" onClick={closeWorker}>
         ×
       </button>
