@@ -40,7 +40,7 @@ const frameFaults = (page: Page) => page.evaluate(() => {
   const faults: string[] = [];
   const de = document.documentElement;
   if (de.scrollWidth > de.clientWidth || de.scrollHeight > de.clientHeight) faults.push(`scrolls: ${de.scrollWidth}×${de.scrollHeight} in ${de.clientWidth}×${de.clientHeight}`);
-  const panels = [...document.querySelectorAll<HTMLElement>('.wall > .header, .column > *, .map-top > *, .map-bottom > *, .map-bottom-row > *')].filter((el) => {
+  const panels = [...document.querySelectorAll<HTMLElement>('.wall > .header, .column > *, .map-top > *, .map-top-row > *, .map-bottom > *, .map-bottom-row > *')].filter((el) => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && getComputedStyle(el).display !== 'none';
   });

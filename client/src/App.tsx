@@ -71,7 +71,7 @@ export function App() {
         <CameraPanel />
         <TicketCameras />
         <CityDetail />
-        <Slot share={1.3}>
+        <Slot share={1.7}>
           <ChoroplethLegend />
         </Slot>
         <Slot share={3}>

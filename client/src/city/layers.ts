@@ -2,7 +2,7 @@
 // by panels/CityPanel.tsx). Each is drawn while its layer is on in the view (?layers=…),
 // loads its data the first time it is turned on, and redraws only when its store changes.
 import type { Layer } from '@deck.gl/core';
-import { registerLayers } from '../map/layerRegistry.ts';
+import { registerLayers, shownAtZoom } from '../map/layerRegistry.ts';
 import { componentsLayer, COMPONENTS_LAYER_ID, placesLayers, PLACES_LAYER_ID } from '../map/componentsLayer.ts';
 import { getView, subscribeView } from '../view.ts';
 import { ensureComponents, ensurePlaces, getCity, loadComponents, pickComponent, pickPlace, subscribeCity } from './components.ts';
@@ -39,7 +39,7 @@ registerLayers({
   z: 20,
   layers() {
     const p = getCity().points;
-    if (!getView().layers.has('components') || !p) return [];
+    if (!getView().layers.has('components') || !p || !shownAtZoom('components')) return [];
     if (comp?.points !== p) {
       performance.mark('components:layer-start');
       comp = { points: p, layer: componentsLayer(p) };
@@ -60,7 +60,7 @@ registerLayers({
   z: 25,
   layers() {
     const d = getCity().places;
-    if (!getView().layers.has('places') || !d) return [];
+    if (!getView().layers.has('places') || !d || !shownAtZoom('places')) return [];
     if (places?.data !== d) places = { data: d, layers: placesLayers(d, 0) };
     return places.layers;
   },

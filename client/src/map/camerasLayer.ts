@@ -7,7 +7,7 @@ import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import { getCameras, loadCameras, openCamera, subscribeCameras, type CameraColumns } from '../city/cameras.ts';
 import { getView, subscribeView } from '../view.ts';
-import { registerLayers } from './layerRegistry.ts';
+import { registerLayers, shownAtZoom } from './layerRegistry.ts';
 
 export const CAMERAS_LAYER_ID = 'cameras';
 
@@ -52,6 +52,7 @@ export function registerCamerasLayer(): () => void {
         void loadCameras();
         return [];
       }
+      if (!shownAtZoom('cameras')) return [];
       if (cached?.columns !== c) cached = { columns: c, layer: camerasLayer(c) };
       return [cached.layer];
     },

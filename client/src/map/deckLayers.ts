@@ -21,7 +21,7 @@ import { workersLayer, workerTrailsLayer } from './workersLayer.ts';
 import { getPatrol, subscribePatrol, type PatrolState } from '../patrol/state.ts';
 import { coverageLayer } from './coverageLayer.ts';
 import { replayLayers, replayRangeLayer, trackLayers } from './trackLayer.ts';
-import { layerProviders, subscribeProviders } from './layerRegistry.ts';
+import { layerProviders, setMapZoom, subscribeProviders } from './layerRegistry.ts';
 import { getView, subscribeView } from '../view.ts';
 
 /** The overdue halo's frame interval: a slow breath needs no more. */
@@ -126,6 +126,7 @@ export function bindDeckLayers(map: MlMap, overlay: MapboxOverlay): () => void {
   };
 
   const onMoveEnd = (): void => {
+    setMapZoom(map.getZoom());
     for (const level of levelsNeededAt(map.getZoom())) void loadLabels(level);
     relabel();
     render();

@@ -46,3 +46,24 @@ export function subscribeProviders(l: () => void): () => void {
 export function providerOfLayer(layerId: string): LayerProvider | undefined {
   return providers.find((p) => p.pickable?.().includes(layerId));
 }
+
+// ── Legible at any volume: point layers only where their points can be told apart ──────
+// At city or district zoom 120,000 components, 20,000 cameras or 6,000 places are one blob;
+// below these zooms their providers draw nothing and the switcher says "放大后显示".
+export const LAYER_MIN_ZOOM: Readonly<Record<string, number>> = { components: 13, places: 12, cameras: 12 };
+
+let zoom = 0;
+const zoomListeners = new Set<() => void>();
+/** The map's zoom after its last move (bindDeckLayers sets it on every moveend). */
+export const mapZoom = (): number => zoom;
+export function setMapZoom(z: number): void {
+  if (z === zoom) return;
+  zoom = z;
+  for (const l of zoomListeners) l();
+}
+export function subscribeZoom(l: () => void): () => void {
+  zoomListeners.add(l);
+  return () => zoomListeners.delete(l);
+}
+/** Is this layer drawn at the map's zoom now? */
+export const shownAtZoom = (id: string): boolean => zoom >= (LAYER_MIN_ZOOM[id] ?? 0);

@@ -4,7 +4,9 @@
 // (heatmap, components, cameras, places) read getView().layers in their provider
 // (layerRegistry.ts). The patrol coverage switch sits with them: it is a layer too.
 import { CoverageToggle } from './CoveragePanel.tsx';
+import { useSyncExternalStore } from 'react';
 import { LAYERS, toggleLayer, useView, type LayerId } from '../view.ts';
+import { LAYER_MIN_ZOOM, mapZoom, subscribeZoom } from '../map/layerRegistry.ts';
 
 export const LAYER_NAME: Record<LayerId, string> = {
   net: '网格',
@@ -18,10 +20,12 @@ export const LAYER_NAME: Record<LayerId, string> = {
 
 export function LayerSwitcher() {
   const layers = useView((v) => v.layers);
+  const zoom = useSyncExternalStore(subscribeZoom, mapZoom);
   return (
     <div className="layer-switcher" role="group" aria-label="图层" data-testid="layer-switcher" data-occludes>
       {LAYERS.map((id) => {
         const on = layers.has(id);
+        const later = on && zoom < (LAYER_MIN_ZOOM[id] ?? 0); // on, drawn once zoomed in
         return (
           <button
             type="button"
@@ -29,9 +33,12 @@ export function LayerSwitcher() {
             className={on ? 'layer-toggle layer-toggle-on' : 'layer-toggle'}
             data-testid={`layer-${id}`}
             aria-pressed={on}
+            data-waiting={later || undefined}
+            title={later ? '放大到街道后显示' : undefined}
             onClick={() => toggleLayer(id)}
           >
             {LAYER_NAME[id]}
+            {later && <small className="layer-later">放大显示</small>}
           </button>
         );
       })}

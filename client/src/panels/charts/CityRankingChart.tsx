@@ -43,9 +43,11 @@ export function CityRankingChart({ by }: { by: By }) {
     };
   }, [data, by, byRate, path]);
   const [el] = useChart(option);
+  const empty = data !== null && data !== undefined && (netmapHandle().charts[`${by}-chart`]?.keys.length ?? 0) === 0;
   return (
     <section className="card netmap-card" hidden={!cityWide}>
       <h2 className="card-title">{TITLE[by]}</h2>
+      {empty && <p className="netmap-empty">所选时段暂无{byRate ? '已结案的派遣事件' : '事件'}</p>}
       <div ref={el} className="netmap-chart" data-testid={`${by}-chart`} />
     </section>
   );
