@@ -92,7 +92,7 @@ describe('a busy day on the map at city zoom', () => {
     expect([...dots.positions]).toEqual([120, 32, 121, 33]);
     expect([...dots.fill.subarray(4, 7)]).toEqual([255, 84, 84]); // the red one, red
     expect(rest.length).toBe(3);
-    expect([...rest.positions]).toEqual([119, 31, 122, 34, 123, 35]);
+    expect([...rest.positions]).toEqual([119, 31, 0, 122, 34, 0, 123, 35, 0]);
     expect(buf.split(YELLOW)).toBe(buf.split(YELLOW)); // cached while nothing changed
     expect(buf.split(RED).dots.length).toBe(1);
   });

@@ -24,6 +24,7 @@ const GREEN = LIGHT_CODES.indexOf('green');
 /** TicketBuffer.split: the tickets drawn one by one, and the rest, aggregated. */
 export interface TicketSplit {
   dots: { length: number; positions: Float32Array; fill: Uint8Array; line: Uint8Array };
+  /** Three to a point (x, y, 0). */
   rest: { length: number; positions: Float32Array };
 }
 
@@ -195,7 +196,9 @@ export class TicketBuffer {
     let n = 0;
     for (let i = 0; i < this.count; i++) if (this.isDot(i, minLight)) n++;
     const dots = { length: n, positions: new Float32Array(n * 2), fill: new Uint8Array(n * 4), line: new Uint8Array(n * 4) };
-    const rest = { length: this.count - n, positions: new Float32Array((this.count - n) * 2) };
+    // x, y, z: the aggregation layers work out their bins from the positions' bounds, which
+    // deck.gl reads three to a point whatever size the buffer is given with.
+    const rest = { length: this.count - n, positions: new Float32Array((this.count - n) * 3) };
     let d = 0;
     let r = 0;
     for (let i = 0; i < this.count; i++) {
@@ -205,8 +208,8 @@ export class TicketBuffer {
         dots.line.set(this.openLine.subarray(i * 4, i * 4 + 4), d * 4);
         d++;
       } else {
-        rest.positions[r * 2] = this.positions[i * 2]!;
-        rest.positions[r * 2 + 1] = this.positions[i * 2 + 1]!;
+        rest.positions[r * 3] = this.positions[i * 2]!;
+        rest.positions[r * 3 + 1] = this.positions[i * 2 + 1]!;
         r++;
       }
     }

@@ -27,7 +27,7 @@ const HEX_RADIUS_M = 600;
 export function hexTicketsLayer(rest: { length: number; positions: Float32Array }, version: number): HexagonLayer {
   return new HexagonLayer({
     id: 'tickets-hex',
-    data: { length: rest.length, attributes: { getPosition: { value: rest.positions, size: 2 } } } as never,
+    data: { length: rest.length, attributes: { getPosition: { value: rest.positions, size: 3 } } } as never,
     radius: HEX_RADIUS_M,
     coverage: 0.86,
     extruded: false,
