@@ -8,7 +8,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef } from 'react';
 import { renew } from '../auth/session.ts';
 import { pickWorker } from '../live/workers.ts';
-import { CITY_BBOX } from '../config.ts';
+import { CITY_BBOX, CITY_CODE } from '../config.ts';
 import { bindFollow } from '../patrol/follow.ts';
 import { clearSelection, selectAt } from '../selection.ts';
 import { getState, subscribe } from '../store.ts';
@@ -22,11 +22,26 @@ import { WORKERS_LAYER_ID } from './workersLayer.ts';
 import { layerProviders, providerOfLayer } from './layerRegistry.ts';
 import { bindChoropleth, childAt } from './choropleth.ts';
 import { drillTo } from '../netmap/figures.ts';
+import { getView } from '../view.ts';
+import { locate } from '../api.ts';
+
+/** A grid inside the area the view is drilled into: drill to it (the view follows); any
+ * other (a neighbour's, one outside the scope): only its panel. */
+async function selectGridAt(lon: number, lat: number): Promise<void> {
+  const area = getView().area;
+  const found = await locate(lon, lat).catch(() => null);
+  const code = found?.grid?.code;
+  if (code && area && code.startsWith(area === CITY_CODE ? '' : area)) return drillTo(code);
+  return selectAt(lon, lat);
+}
 
 // Bundled, the library cannot find its worker next to itself: tell it where Vite put it.
 maplibregl.setWorkerUrl(workerUrl);
 // Start the tile workers now, while React and the panels are still being set up.
 maplibregl.prewarm();
+
+/** From this zoom a click picks the grid under the pointer, not the view's next level. */
+const GRID_CLICK_ZOOM = 13.5;
 
 export function MapView() {
   const container = useRef<HTMLDivElement>(null);
@@ -149,7 +164,10 @@ export function MapView() {
         return;
       }
       pickWorker(-1);
-      // A coloured child of the view's area: drill down one level (a grid: select it).
+      // Zoomed in where the grids themselves are drawn, a click means the grid under it (its
+      // panel, as a dispatcher expects); further out, a coloured child of the view's area:
+      // drill down one level (a grid: select it).
+      if (map.getZoom() >= GRID_CLICK_ZOOM) return void selectGridAt(ev.lngLat.lng, ev.lngLat.lat);
       const child = childAt(map, ev.point);
       if (child) return void drillTo(child);
       void selectAt(ev.lngLat.lng, ev.lngLat.lat);
