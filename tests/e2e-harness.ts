@@ -51,3 +51,14 @@ export function e2eHarness(now: () => number): E2e {
   });
   return e;
 }
+
+/** Moves the wall's map at once and waits until MapLibre is idle and deck.gl (which draws in
+ * its own animation frame, after MapLibre's) has drawn too. */
+export async function jumpMap(page: import('playwright-core').Page, center: [number, number], zoom: number): Promise<void> {
+  await page.evaluate(({ center, zoom }) => new Promise<void>((resolve) => {
+    const map = (window as any).__wall.map;
+    map.once('idle', () => resolve());
+    map.jumpTo({ center, zoom });
+  }), { center, zoom });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}

@@ -13,7 +13,7 @@ import { launchChromium } from '../scripts/chromium.ts';
 import { clientDist, ensureClientBuilt } from '../scripts/client-build.ts';
 import { makeTestSignalHls } from '../scripts/video/hls.ts';
 import type { Credentials } from '../scripts/local-app.ts';
-import { noonClock, screenshotPath } from './e2e-harness.ts';
+import { noonClock, screenshotPath, jumpMap } from './e2e-harness.ts';
 import { postJson, report, testApp, type TestApp } from './helpers.ts';
 
 const VIEWPORT = { width: 1920, height: 1080 };
@@ -49,14 +49,7 @@ afterAll(async () => {
   rmSync(videoDir, { recursive: true, force: true });
 });
 
-async function jump(page: Page, center: [number, number], zoom: number): Promise<void> {
-  await page.evaluate(({ center, zoom }) => new Promise<void>((resolve) => {
-    const map = (window as any).__wall.map;
-    map.once('idle', () => resolve());
-    map.jumpTo({ center, zoom });
-  }), { center, zoom });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
+const jump = jumpMap;
 const videoTime = (page: Page, sel: string) => page.$eval(sel, (v) => (v as HTMLVideoElement).currentTime);
 
 describe('cameras on the wall in Chromium', () => {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Credentials } from '../scripts/local-app.ts';
 import { decodeComponents } from '../client/src/city/components.ts';
-import { e2eHarness, noonClock, screenshotPath } from './e2e-harness.ts';
+import { e2eHarness, noonClock, screenshotPath, jumpMap } from './e2e-harness.ts';
 import { postJson, type TestApp } from './helpers.ts';
 
 const now = noonClock();
@@ -17,14 +17,7 @@ let browser: Browser;
 let admin: Credentials;
 beforeAll(() => ({ t, browser, admin } = e2e));
 
-async function jump(page: Page, center: [number, number], zoom: number): Promise<void> {
-  await page.evaluate(({ center, zoom }) => new Promise<void>((resolve) => {
-    const map = (window as any).__wall.map;
-    map.once('idle', () => resolve());
-    map.jumpTo({ center, zoom });
-  }), { center, zoom });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
+const jump = jumpMap;
 
 /** deck.gl's own CPU time per frame (luma.gl's timer) over `n` pans of the map by 40 px. */
 function panFrames(page: Page, n: number): Promise<number[]> {

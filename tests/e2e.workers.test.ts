@@ -13,7 +13,7 @@ import { measureFrames, percentiles, walkingPhones } from '../scripts/bench/lib/
 import { DEVICE_STATUS } from '../server/domain/fix.ts';
 import { TRAIL, WORKER_RGBA } from '../client/src/live/workers.ts';
 import { postJson, theNet, type TestApp } from './helpers.ts';
-import { e2eHarness, screenshotPath } from './e2e-harness.ts';
+import { e2eHarness, screenshotPath, jumpMap } from './e2e-harness.ts';
 import type { Credentials } from '../scripts/local-app.ts';
 
 const VIEWPORT = { width: 1920, height: 1080 };
@@ -34,15 +34,7 @@ type Slot = { lon: number; lat: number; status: number; trail: [number, number][
 const slot = (page: Page, i: number) => page.evaluate((i) => (window as any).__wall.workers.slot(i) as Slot, i);
 const picked = (page: Page) => page.evaluate(() => (window as any).__wall.workers.picked() as number);
 
-async function jump(page: Page, center: [number, number], zoom: number): Promise<void> {
-  await page.evaluate(({ center, zoom }) => new Promise<void>((resolve) => {
-    const map = (window as any).__wall.map;
-    map.once('idle', () => resolve());
-    map.jumpTo({ center, zoom });
-  }), { center, zoom });
-  // deck.gl draws in its own animation frame, after MapLibre's.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
+const jump = jumpMap;
 
 /** The RGB of the page at CSS pixel (x, y), from a fresh screenshot. */
 async function pixel(page: Page, x: number, y: number): Promise<[number, number, number]> {

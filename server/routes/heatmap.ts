@@ -8,6 +8,7 @@
 // and to at most MAX_DAYS days (a year and a month), so an answer stays bounded: points at
 // the city's ~1.5 M tickets a year are ~16 MB (gzip takes off about a third), hex cells at
 // most the ~45,000 of the city at resolution 9.
+import { days } from './kpi.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from './deps.ts';
 import { sendError } from '../http/errors.ts';
@@ -24,20 +25,13 @@ const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: '
 
 interface Query { from?: string; to?: string; area?: string; res?: number }
 
-/** Days [fromDay, toDay) of an inclusive CST date range (default: the last 30 days), or the error naming the field. */
+/** Days [fromDay, toDay) of an inclusive CST date range (default: the last 30 days), at most
+ * MAX_DAYS and inside the Uint16 day numbers the points carry, or the error naming the field. */
 function dayRange(q: Query, now: number): { fromDay: number; toDay: number } | string {
-  const parse = (d: string) => {
-    const ms = Date.parse(`${d}T00:00:00+08:00`);
-    return Number.isFinite(ms) && dateCST(ms) === d ? dayCST(ms) : null;
-  };
-  const toDay = q.to ? parse(q.to) : dayCST(now);
-  if (toDay === null) return `to: ${q.to} is not a date`;
-  const fromDay = q.from ? parse(q.from) : toDay - 29;
-  if (fromDay === null) return `from: ${q.from} is not a date`;
-  if (fromDay > toDay) return 'from: must not be after to';
-  if (toDay - fromDay + 1 > MAX_DAYS) return `from: a range of at most ${MAX_DAYS} days`;
-  if (fromDay < 0 || toDay > 0xffff) return 'from: out of the range of days served';
-  return { fromDay, toDay: toDay + 1 };
+  const r = days(q, now, MAX_DAYS);
+  if (typeof r === 'string') return r;
+  if (r.fromDay < 0 || r.toDay - 1 > 0xffff) return 'from: out of the range of days served';
+  return r;
 }
 
 const querystring = (extra: Record<string, object> = {}) => ({

@@ -19,8 +19,9 @@ const CODE_LENGTH: Record<string, number> = { district: 6, street: 9, community:
 export interface Range { from?: string; to?: string }
 interface KpiQuery extends Range { area?: string; department?: string; platform?: string; item?: string; series?: boolean }
 
-/** Days [fromDay, toDay) of an inclusive CST date range; by default the last 30 days to today. */
-export function days(q: Range, now: number): { fromDay: number; toDay: number } | string {
+/** Days [fromDay, toDay) of an inclusive CST date range; by default the last 30 days to today;
+ * at most `maxDays` days (ten years unless told), or the error naming the field. */
+export function days(q: Range, now: number, maxDays = 3661): { fromDay: number; toDay: number } | string {
   const parse = (d: string) => {
     const ms = Date.parse(`${d}T00:00:00+08:00`);
     return Number.isFinite(ms) && dateCST(ms) === d ? dayCST(ms) : null;
@@ -30,7 +31,7 @@ export function days(q: Range, now: number): { fromDay: number; toDay: number } 
   const fromDay = q.from ? parse(q.from) : toDay - 29;
   if (fromDay === null) return `from: ${q.from} is not a date`;
   if (fromDay > toDay) return 'from: must not be after to';
-  if (toDay - fromDay > 3660) return 'from: a range of at most ten years';
+  if (toDay - fromDay + 1 > maxDays) return maxDays === 3661 ? 'from: a range of at most ten years' : `from: a range of at most ${maxDays} days`;
   return { fromDay, toDay: toDay + 1 };
 }
 
