@@ -128,7 +128,7 @@ describe('the wall in Chromium', () => {
     const form = page.locator('[data-testid="signin-page"]');
     await form.waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid="map"]').count()).toBe(0); // nothing of the wall before signing in
-    await page.screenshot({ path: shot('signin', true) });
+    await page.screenshot({ path: shot('signin', true), timeout: 120_000 });
 
     // Wrong password, then a locked-out answer (faked: the real lockout would lock this
     // address for the rest of the file), then the right password.
@@ -193,7 +193,7 @@ describe('the wall in Chromium', () => {
     await clickGrid(page, g);
     await expect.poll(() => page.locator('[data-testid="grid-tickets"] li').count(), { timeout: 20_000 }).toBe(2);
     await page.waitForTimeout(1500); // let the fly-to settle for the picture
-    await page.screenshot({ path: shot('wall', true) });
+    await page.screenshot({ path: shot('wall', true), timeout: 120_000 });
 
     // The access token expires: the next request refreshes quietly, no form.
     const cookies = await page.context().cookies();
@@ -226,7 +226,7 @@ describe('the wall in Chromium', () => {
     expect(await feedIds(page)).toEqual(feedBefore);
     const centerNow = await page.evaluate(() => (window as any).__wall.map.getCenter().toArray() as [number, number]);
     expect(centerNow).toEqual(center);
-    await page.screenshot({ path: shot('signin-overlay') });
+    await page.screenshot({ path: shot('signin-overlay'), timeout: 120_000 });
     await page.fill('[data-testid="signin-password"]', TEST_PASSWORD);
     await page.click('[data-testid="signin-submit"]');
     await overlay.waitFor({ state: 'detached', timeout: 20_000 });
@@ -283,7 +283,7 @@ describe('the wall in Chromium', () => {
     expect(panel).not.toContain('张三丰');
     expect(panel).not.toContain('13812345678');
     await page.waitForTimeout(1500);
-    await page.screenshot({ path: shot('display') });
+    await page.screenshot({ path: shot('display'), timeout: 120_000 });
   }, 240_000);
 
   it('the loop on the wall: open tickets by their light, finished ones muted, the header the server\'s', async () => {
@@ -372,6 +372,6 @@ describe('the wall in Chromium', () => {
     const clockMs = Number(await page.locator('[data-testid="clock"]').getAttribute('data-server-time'));
     expect(Math.abs(clockMs - now())).toBeLessThan(5000);
     await page.waitForTimeout(1200);
-    await page.screenshot({ path: shot('wall-loop', 'wall-loop.png') });
+    await page.screenshot({ path: shot('wall-loop', 'wall-loop.png'), timeout: 120_000 });
   }, 240_000);
 });
