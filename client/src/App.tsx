@@ -111,7 +111,7 @@ export function App() {
         }
       />
       <RightColumn>
-        <Slot share={3}>
+        <Slot share={4}>
           <VideoGrid />
         </Slot>
         <Slot share={3}>
