@@ -80,9 +80,10 @@ describe('the wall at command-room sizes', () => {
     ];
     for (const s of sizes) {
       const page = await openWall({ width: s.width, height: s.height });
+      try {
       const started = Date.now();
       await page.waitForTimeout(1000);
-      await page.screenshot({ path: screenshotPath(s.name) });
+      await page.screenshot({ path: screenshotPath(s.name), timeout: 180_000 }); // software GL at 4K: slow frames
       const frame = await frameFaults(page);
       expect(frame.faults, s.name).toEqual([]);
       expect(frame.rootPx).toBe(s.rootPx);
@@ -101,7 +102,9 @@ describe('the wall at command-room sizes', () => {
       expect(y0).toBeGreaterThan(head.y + head.height);
       expect(y1).toBeLessThan(s.height);
       console.log(JSON.stringify({ e2e: 'layout', size: s.name, checkedMs: Date.now() - started }));
-      await page.context().close(); // a 4K page left open would slow every later one
+      } finally {
+        await page.context().close(); // a 4K page left open would slow every later test, failed or not
+      }
     }
   }, 1_800_000);
 

@@ -240,7 +240,7 @@ describe('the wall in Chromium', () => {
 
     // 退出: back to the sign-in page, and the API says no.
     await page.click('[data-testid="sign-out"]');
-    await page.locator('[data-testid="signin-page"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="signin-page"]').waitFor({ timeout: 90_000 });
     expect(await page.evaluate(() => fetch('/api/auth/me').then((r) => r.status))).toBe(401);
   }, 300_000);
 

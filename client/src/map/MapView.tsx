@@ -13,7 +13,7 @@ import { bindFollow } from '../patrol/follow.ts';
 import { clearSelection, selectAt } from '../selection.ts';
 import { getState, subscribe } from '../store.ts';
 import { addNetToStyle, initialStyle, needsNetAdded, NET_SOURCE, netTiles } from './baseStyle.ts';
-import { framePadding, setCameraMap } from './camera.ts';
+import { framedZoom, framePadding, setCameraMap } from './camera.ts';
 import { bindDeckLayers } from './deckLayers.ts';
 import { bindScopeMask } from './scopeMask.ts';
 import { bindNetVisibility } from './netVisibility.ts';
@@ -164,10 +164,11 @@ export function MapView() {
         return;
       }
       pickWorker(-1);
-      // Zoomed in where the grids themselves are drawn, a click means the grid under it (its
-      // panel, as a dispatcher expects); further out, a coloured child of the view's area:
-      // drill down one level (a grid: select it).
-      if (map.getZoom() >= GRID_CLICK_ZOOM) return void selectGridAt(ev.lngLat.lng, ev.lngLat.lat);
+      // Zoomed in by hand among the grids (well past the area the wall framed), a click means
+      // the grid under it (its panel, as a dispatcher expects); otherwise a coloured child of
+      // the view's area: drill down one level (a grid: select it).
+      const byHand = map.getZoom() >= Math.max(GRID_CLICK_ZOOM, framedZoom() + 1.5);
+      if (byHand) return void selectGridAt(ev.lngLat.lng, ev.lngLat.lat);
       const child = childAt(map, ev.point);
       if (child) return void drillTo(child);
       void selectAt(ev.lngLat.lng, ev.lngLat.lat);

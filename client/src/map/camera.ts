@@ -34,9 +34,15 @@ export function framePadding(_withGridPanel?: boolean): PaddingOptions {
   return { top: pad.top * sy, bottom: pad.bottom * sy, left: pad.left * sx, right: pad.right * sx };
 }
 
+let framed = 0;
+/** The zoom the wall last framed an area at (a drill, a breadcrumb, a grid): a map zoomed well
+ * beyond it was zoomed in by hand. */
+export const framedZoom = (): number => framed;
+
 export function fitBbox(bbox: BBox, opts: { withGridPanel: boolean; maxZoom?: number; animate?: boolean }): void {
   if (!map) return;
   const [w, s, e, n] = bbox;
+  framed = Math.min(opts.maxZoom ?? 16, map.cameraForBounds([[w, s], [e, n]], { padding: framePadding(opts.withGridPanel) })?.zoom ?? map.getZoom());
   map.fitBounds(
     [
       [w, s],

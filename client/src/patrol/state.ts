@@ -135,7 +135,9 @@ function frame(now: number): void {
   raf = 0;
   const r = state.replay;
   if (!r?.clock.playing) return;
-  const clock = advance(r.clock, Math.min(now - lastFrame, 250)); // a hidden tab does not jump
+  // A slow frame (a wall in software GL) still plays at its speed; a hidden tab (no frames for
+  // seconds) does not jump.
+  const clock = advance(r.clock, Math.min(now - lastFrame, 1000));
   lastFrame = now;
   set({ replay: { ...r, clock } });
   if (clock.playing) raf = requestAnimationFrame(frame);
