@@ -170,7 +170,9 @@ export function MapView() {
       const byHand = map.getZoom() >= Math.max(GRID_CLICK_ZOOM, framedZoom() + 1.5);
       if (byHand) return void selectGridAt(ev.lngLat.lng, ev.lngLat.lat);
       const child = childAt(map, ev.point);
-      if (child) return void drillTo(child);
+      // A grid goes through the locator first (a request: an ended session shows the sign-in
+      // form before anything moves); areas above drill at once.
+      if (child) return void (child.length === 15 ? selectGridAt(ev.lngLat.lng, ev.lngLat.lat) : drillTo(child));
       void selectAt(ev.lngLat.lng, ev.lngLat.lat);
     });
 
