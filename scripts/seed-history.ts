@@ -6,6 +6,8 @@
 //                    ends at that day's midnight, so the output depends only on the arguments)
 //   --fresh          delete the store first (a store that holds tickets is refused otherwise)
 //   --dir PATH       the data directory (default DATA_DIR or ./var)
+// With DATABASE_URL set (DATABASE_SCHEMA optional), the history goes into PostgreSQL instead,
+// by COPY (scripts/seed/history-pg.ts); --fresh then empties its ticket tables first.
 // Prints one JSON line: {"seed":"history","tickets":…,"timeline":…,"kpiRows":…,"seconds":…,"dbBytes":…}
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,7 +42,8 @@ if (values.end !== undefined) {
 const dir = resolve(values.dir ?? process.env.DATA_DIR ?? 'var');
 
 try {
-  const r = await seedHistory({ dir, count, seed, endMs, fresh: values.fresh, log: (line) => console.error(line) });
+  const database = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, schema: process.env.DATABASE_SCHEMA || undefined } : undefined;
+  const r = await seedHistory({ dir, count, seed, endMs, fresh: values.fresh, database, log: (line) => console.error(line) });
   console.log(JSON.stringify(r));
 } catch (e) {
   if (e instanceof StoreNotEmptyError) fail(e.message);

@@ -19,8 +19,8 @@ import { attachLive, type Live, type LiveOptions } from './live/socket.ts';
 import { queryEncodingProblem, validatorCompiler } from './http/validation.ts';
 import { installJsonBodies } from './http/json-body.ts';
 import { defaultWorkClock } from './domain/workclock.ts';
-import { createStatsPush } from './live/stats-push.ts';
-import { startDeadlineClock, type DeadlineClock } from './loop/deadline-clock.ts';
+import { createStatsPush, type StatsPush } from './live/stats-push.ts';
+import { createDeadlineClock, type DeadlineClock } from './loop/deadline-clock.ts';
 import { loopService } from './loop/service.ts';
 import { fieldError, isApiPath, onError, onFrameworkError, sendError } from './http/errors.ts';
 import { defaultLimits, httpServerOptions, limitConnections, type ConnectionLimits } from './http/limits.ts';
@@ -61,6 +61,11 @@ import { cityRoutes } from './routes/city.ts';
 import { createCameras } from './cameras/service.ts';
 import { cameraRoutes } from './routes/cameras.ts';
 import { videoRoutes } from './routes/video.ts';
+import type { Cluster } from './cluster/cluster.ts';
+import { localSingletons, type Fence } from './cluster/singleton.ts';
+import { clusterLiveOptions, joinCluster } from './cluster/live.ts';
+import { redisRateLimitStore } from './cluster/rate-limit-store.ts';
+import { redisLockout } from './cluster/lockout-redis.ts';
 
 export type { AppDeps } from './routes/deps.ts';
 
@@ -99,9 +104,16 @@ export interface AppOptions {
   patrol?: { retentionDays?: number; offlineAfterMs?: number; frameIntervalMs?: number };
   /** Cameras: the HLS address template (`{id}`; default CAMERA_HLS_URL, else the shipped test signal) and how many (default 20,000). */
   cameras?: { hlsTemplate?: string; count?: number };
+  /** Several nodes (REDIS_URL, server/cluster/): the Socket.IO adapter, rate limits, the
+   * sign-in lockout and once-per-deployment work go through Redis. One node without it. */
+  cluster?: Cluster | null;
+  /** Addresses (or CIDR ranges) of the balancers in front (TRUST_PROXY): their
+   * X-Forwarded-For names the client, so sign-in limits and lockout count each client,
+   * not the balancer. Nobody else is believed: a header from anywhere else is ignored. */
+  trustProxy?: string[];
 }
 
-export type App = FastifyInstance & { live: Live; sessions: Sessions; accessTable: AccessEntry[]; deadlineClock: DeadlineClock };
+export type App = FastifyInstance & { live: Live; sessions: Sessions; accessTable: AccessEntry[]; deadlineClock: DeadlineClock; statsPush: StatsPush };
 
 export async function buildApp(opts: AppOptions): Promise<App> {
   const limits = { ...defaultLimits(), ...opts.limits };
@@ -112,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     // A parameter may be longer than Fastify's 100 characters, so an over-long area code
     // is judged by its route's schema (a 400 naming it), not by the static files.
     routerOptions: { maxParamLength: 500 },
+    trustProxy: opts.trustProxy?.length ? opts.trustProxy : false,
     http: httpServerOptions(limits),
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
@@ -129,13 +142,16 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // tests/http.limits.test.ts, cause not found: left off.)
   await app.register(jwt, { secret: opts.secret ?? randomBytes(32).toString('base64url'), verify: { ignoreExpiration: true } as object });
   const sessions = createSessions(app, opts.stores.access, now, { ...DEFAULT_SESSIONS, ...opts.sessions });
+  const cluster = opts.cluster ?? null;
+  const singletons = cluster?.singletons ?? localSingletons();
   const live = attachLive(app.server, opts.net, {
     ...opts.live,
+    ...(cluster ? clusterLiveOptions(cluster.link, opts.live) : {}),
     authenticate: (token) => sessions.principalOfToken(token),
     allowedOrigins: opts.allowedOrigins,
   });
   installSecurityHeaders(app);
-  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => ({ statusCode: ctx.statusCode, error: 'Too Many Requests', message: `rate limit: at most ${ctx.max} in ${ctx.after}; try again later` }) });
+  await app.register(rateLimit, { global: false, ...(cluster ? { store: redisRateLimitStore(cluster.link) } : {}), errorResponseBuilder: (_req, ctx) => ({ statusCode: ctx.statusCode, error: 'Too Many Requests', message: `rate limit: at most ${ctx.max} in ${ctx.after}; try again later` }) });
   // An overloaded server answers 503 at once instead of queueing requests it will answer late.
   const maxDelay = opts.maxEventLoopDelayMs ?? 2000;
   if (maxDelay > 0) await app.register(underPressure, {
@@ -157,7 +173,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     access: opts.stores.access,
     audit: opts.stores.audit,
     sessions,
-    lockout: createLockout({ ...DEFAULT_LOCKOUT, ...opts.lockout }),
+    lockout: cluster ? redisLockout(cluster.link, { ...DEFAULT_LOCKOUT, ...opts.lockout }) : createLockout({ ...DEFAULT_LOCKOUT, ...opts.lockout }),
     departments,
     catalogue: loadCatalogue(departments),
     rates: {
@@ -180,13 +196,27 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     components: componentRegistry(opts.net, locator),
     cameras: createCameras({ net: opts.net, gridAt: locator.gridAt, store: opts.stores.cameras, live, now, hlsTemplate: opts.cameras?.hlsTemplate ?? process.env.CAMERA_HLS_URL, count: opts.cameras?.count }),
     statsPush: createStatsPush({ net: opts.net, store: opts.stores.tickets, kpi: opts.stores.kpi, now }, () => live.io, opts.statsIntervalMs),
+    redisUp: cluster ? () => cluster.link.up() : null,
   };
   app.addHook('onClose', async () => deps.statsPush.stop());
-  await startPatrol(app, deps.patrol, live, deps.store);
+  if (cluster) {
+    const joined = joinCluster(cluster.link, live, deps.statsPush, deps.patrol, (msg, obj) => app.log.warn(obj ?? {}, msg));
+    app.addHook('onClose', async () => joined.stop());
+  }
+  await startPatrol(app, deps.patrol, live, deps.store, singletons);
   deps.components.load(await deps.store.openWithComponent()); // states follow the open tickets, after a restart too
-  const deadlineClock = startDeadlineClock({ store: deps.store, loop: loopService(deps), live, statsPush: deps.statsPush, now, intervalMs: opts.deadlineClockMs, log: app.log });
-  app.addHook('onClose', async () => deadlineClock.stop());
+  // On one node of several at a time; the fence of the lease it runs under is asked before
+  // each ticket it acts on (tests tick it by hand, unfenced).
+  let fence: Fence | null = null;
+  const deadlineClock = createDeadlineClock({ store: deps.store, loop: loopService(deps), live, statsPush: deps.statsPush, now, intervalMs: opts.deadlineClockMs, log: app.log, guard: async () => fence?.check() });
+  const clockRun = singletons.runOnce('deadline-clock', (f) => {
+    fence = f;
+    deadlineClock.start();
+    return () => deadlineClock.stop();
+  });
+  app.addHook('onClose', async () => clockRun.stop());
   app.decorate('deadlineClock', deadlineClock);
+  app.decorate('statsPush', deps.statsPush);
 
   const noRoute = (req: { method: string; url: string }) => `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`;
   app.setErrorHandler(onError);

@@ -3,83 +3,81 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfig } from './config.ts';
 import { loadNet } from './net/load.ts';
-import { openSqliteStores } from './store/sqlite.ts';
-import { ensureAdmin, ensureDemo, sessionSecret, simulatorKey } from './auth/bootstrap.ts';
-import { DataDirInUseError } from './store/errors.ts';
+import { openStores, storeConfigFromEnv } from './store/open.ts';
+import { ensureAdmin, ensureDemo, sessionSecret } from './auth/bootstrap.ts';
+import { DataDirInUseError, isToldStorageError } from './store/errors.ts';
+import { pgErrorKind } from './store/pg/errors.ts';
 import { buildApp } from './app.ts';
-import { simSpeedFromEnv, startCitySimulation } from './sim/city.ts';
-import { ensureSimAccounts } from './sim/accounts.ts';
-import { simPhones, startPhoneSim } from './sim/phones.ts';
-import { startCameraSim } from './sim/cameras.ts';
-import { defaultWorkClock } from './domain/workclock.ts';
+import { startSimulators } from './sim/start-all.ts';
 import { createLocator } from './geo/locator.ts';
+import { clusterFromEnv } from './cluster/cluster.ts';
+import { sharedSecret } from './cluster/secret.ts';
+import { localSingletons } from './cluster/singleton.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const config = readConfig();
 const t0 = performance.now();
 const net = loadNet();
-// One server per data directory (until the scale-out store makes several legitimate):
-// a second one stops here, before it listens or simulates anything.
-const stores = (() => {
+// SQLite under DATA_DIR, or PostgreSQL when DATABASE_URL is set (server/store/open.ts).
+// One server per data directory (the tracks stay there until they have a PostgreSQL store):
+// a second one stops here, before it listens or simulates anything; so does a database
+// that cannot be reached or migrated.
+const stores = await (async () => {
   try {
-    return openSqliteStores(config.dataDir);
+    return await openStores(storeConfigFromEnv(config.dataDir));
   } catch (e) {
-    if (!(e instanceof DataDirInUseError)) throw e;
-    console.error(`一张网 One Net: not started. ${e.message}`);
-    process.exit(1);
+    if (e instanceof DataDirInUseError) {
+      console.error(`一张网 One Net: not started. ${e.message}`);
+      process.exit(1);
+    }
+    if (pgErrorKind(e)) {
+      console.error(`一张网 One Net: not started. The database (DATABASE_URL) cannot be reached: ${(e as Error).message}`);
+      process.exit(1);
+    }
+    throw e;
   }
 })();
+// A database that goes away later fails requests (503) and background ticks (logged), never
+// the process: a rejection of that kind nobody awaited is logged here, anything else still
+// ends the process as it would.
+process.on('unhandledRejection', (e) => {
+  if (!isToldStorageError(e) && !pgErrorKind(e)) throw e;
+  console.error(`一张网 One Net: storage: ${(e as Error).message}`);
+});
 const store = stores.tickets;
 const admin = await ensureAdmin(stores.access, process.env.ADMIN_PASSWORD, Date.now());
 const demo = config.simulate ? await ensureDemo(stores.access, net, config.dataDir, Date.now()) : null;
-const simSpeed = config.simulate ? simSpeedFromEnv() : 0;
-const simAccounts = config.simulate ? await ensureSimAccounts(stores.access, net, Date.now()) : null;
+// Several nodes behind one address when REDIS_URL is set (server/cluster/): shared secret,
+// live feed, limits, and the work below run once per deployment under leases.
+const cluster = await clusterFromEnv((level, msg, obj) => console[level === 'info' ? 'log' : level](`  ${msg}`, obj ?? ''));
+const secret = cluster ? await sharedSecret(cluster.link) : sessionSecret(config.dataDir);
 const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+// Behind a balancer (scripts/cluster/haproxy.cfg.tmpl) every request comes from its address.
+const trustProxy = (process.env.TRUST_PROXY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const locator = createLocator(net);
-const app = await buildApp({ net, stores, locator, patrol: config.patrol, photosDir: join(config.dataDir, 'photos'), secret: sessionSecret(config.dataDir), allowedOrigins, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+const app = await buildApp({ net, stores, locator, patrol: config.patrol, photosDir: join(config.dataDir, 'photos'), secret, cluster, allowedOrigins, trustProxy, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ port: config.port, host: config.host });
 
 const { port, address } = app.server.address() as { port: number; address: string };
 const url = `http://localhost:${port}`;
-// The simulator is a client like any other: it calls the address the server listens on,
-// signed in as its own synthetic accounts (sim-…), and works the loop (server/sim/city.ts).
 const self = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
-// One key for the simulator's clients (another call would revoke this one).
-const simKey = simAccounts ? await simulatorKey(stores.access, Date.now()) : null;
-
-// The grid phones: SIM_PHONES of the net's phone carriers (all by default) walk their grids
-// and send fixes through /osmand, each with its own device token.
-const phoneDevices = config.simulate && config.simPhones > 0 ? await simPhones(stores.access, net, config.dataDir, Date.now(), config.simPhones) : [];
-const phones = phoneDevices.length > 0
-  ? startPhoneSim({
-    baseUrl: `http://${self}:${port}`, phones: phoneDevices,
-    gridAt: (lon, lat) => locator.gridAt(lon, lat), clock: defaultWorkClock, seed: config.simSeed, nightShare: config.simNightShare,
-    onError: (e) => app.log.warn({ err: e }, 'phone simulator: a fix was not sent'),
+// The simulated city (accounts, key, phones, tickets, cameras) on one node at a time.
+let simLines: string[] = ['  simulator: off', '  grid phones: none simulated'];
+const simulators = config.simulate
+  ? (cluster?.singletons ?? localSingletons()).runOnce('simulator', async () => {
+    const s = await startSimulators({ baseUrl: `http://${self}:${port}`, net, access: stores.access, locator, dataDir: config.dataDir, config, log: app.log });
+    simLines = s.lines;
+    return () => s.stop();
   })
   : null;
-
-const sim = simAccounts
-  ? await startCitySimulation({
-    baseUrl: `http://${self}:${port}`, net, accounts: simAccounts, apiKey: simKey!,
-    ratePerMinute: config.simRate, seed: config.simSeed, speed: simSpeed, log: (level, msg, obj) => app.log[level](obj ?? {}, msg),
-    phones: phones ? { sim: phones, devices: phoneDevices } : undefined,
-  }).catch((e) => {
-    console.error(`  simulator: not started: ${(e as Error).message}`);
-    return null;
-  })
-  : null;
-
-// The cameras' gateway: a few cameras a minute go offline or fault and come back.
-const cameraSim = simKey
-  ? startCameraSim({ baseUrl: `http://${self}:${port}`, apiKey: simKey, seed: config.simSeed, onError: (e) => app.log.warn({ err: e }, 'camera simulator: a status was not sent') })
-  : null;
+await simulators?.started;
+if (cluster && simulators && !simulators.held()) simLines = ['  simulator: running on another node (REDIS_URL: one per deployment)'];
 
 console.log(`一张网 One Net — the wall is on ${url}`);
 console.log(`  net: ${net.areas.size} areas, ${net.features.grid.features.length} grids (started in ${Math.round(performance.now() - t0)} ms)`);
-console.log(`  store: SQLite (WAL) in ${config.dataDir}, ${await store.total()} tickets`);
-console.log(`  simulator: ${sim ? `on, ${config.simRate} tickets/min, speed ${simSpeed}× (a real second is ${simSpeed} simulated seconds of people's work; limits and lights run on the server's clock), seed ${config.simSeed} (SIM_RATE, SIM_SPEED, SIM_SEED; SIMULATE=0 turns it off)` : 'off'}`);
-console.log(`  grid phones: ${phones ? `${phones.stats().phones} simulated phones walking their grids, a fix every 5 s through /osmand in working hours (${Math.round(config.simNightShare * 100)} % on night duty) (SIM_PHONES, SIM_NIGHT_SHARE)` : 'none simulated'}`);
-if (sim && simAccounts) console.log(`  simulator accounts (synthetic, password new each start, in memory only): ${simAccounts.dispatcher}, ${Object.keys(simAccounts.handlers).length} × sim-handler-<department>, ${Object.keys(simAccounts.workers).length} × sim-worker-<district>`);
+console.log(`  store: ${stores.description}, ${await store.total()} tickets`);
+for (const line of simLines) console.log(line);
+if (cluster) console.log(`  cluster: node ${cluster.link.nodeId}, Redis ${cluster.link.prefix}* (REDIS_URL); simulator, deadline clock and track housekeeping run once per deployment`);
 console.log(`  API: ${url}/api/docs/json`);
 if (admin.created) console.log(`  admin: created${admin.password ? `, password ${admin.password} (printed once; ADMIN_PASSWORD sets it)` : ' with ADMIN_PASSWORD'}`);
 if (demo) {
@@ -92,13 +90,12 @@ let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  sim?.stop();
-  phones?.stop();
-  cameraSim?.stop();
   try {
+    await simulators?.stop();
     await app.close();
+    await cluster?.close();
   } finally {
-    stores.close();
+    await Promise.resolve(stores.close()).catch((e: unknown) => console.error(`  store: not closed cleanly: ${(e as Error).message}`));
     process.exit(0);
   }
 }

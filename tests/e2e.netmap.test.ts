@@ -102,7 +102,19 @@ describe('the net drilled down', () => {
         await painted(page, code);
         expect((await check()).wrong, code).toEqual([]);
       }
-      if (code.length === 9) await page.screenshot({ path: screenshotPath('wall-choropleth-street'), timeout: 120_000 });
+      if (code.length === 9) {
+        await page.screenshot({ path: screenshotPath('wall-choropleth-street'), timeout: 120_000 });
+        // The sources chart follows the view to the street, with the API's numbers: every
+        // ticket of the street came by patrol.
+        await page.waitForFunction((a) => (window as W).__netmap.charts['source-chart']?.query.includes(`area=${a}&`), code, { timeout: 20_000 });
+        const sources = await page.evaluate(async () => {
+          const c = (window as W).__netmap.charts['source-chart'];
+          const api = await (await fetch(c.query)).json();
+          return { keys: c.keys, values: c.values, api: api.items.filter((r: { received: number }) => r.received > 0).map((r: { key: string; received: number }) => [r.key, r.received]) };
+        });
+        const inStreet = spots.reduce((n, g, i) => n + (g.code.startsWith(code) ? (i % 3) + 1 : 0), 0);
+        expect(sources).toEqual({ keys: ['patrol'], values: [inStreet], api: [['patrol', inStreet]] });
+      }
       // Hovering the map outlines the child under the pointer; the bar of that child lights up.
       if (code.length === 6) {
         await page.waitForFunction(() => (window as W).__netmap.mapHover !== null, null, { timeout: 5_000 });

@@ -240,7 +240,8 @@ describe('the wall in Chromium', () => {
     await expect.poll(() => feedIds(page), { timeout: 10_000 }).toEqual([later.id, ...feedBefore]);
 
     // 退出: back to the sign-in page, and the API says no.
-    await page.click('[data-testid="sign-out"]');
+    // The click navigates (a full page load of the sign-in page: slow in software GL under load).
+    await page.click('[data-testid="sign-out"]', { timeout: 120_000 });
     await page.locator('[data-testid="signin-page"]').waitFor({ timeout: 90_000 });
     expect(await page.evaluate(() => fetch('/api/auth/me').then((r) => r.status))).toBe(401);
   }, 300_000);
@@ -359,7 +360,7 @@ describe('the wall in Chromium', () => {
     expect(await item(red).textContent()).toContain('超期');
     expect(await item(yellow).textContent()).toContain('预警');
     expect(await item(rejected).textContent()).toContain('不予立案');
-    expect(await page.locator('[data-testid="legend"]').textContent()).toBe('在办正常预警超期已结案不予立案');
+    expect(await page.locator('[data-testid="legend"]').textContent()).toBe('在办正常预警超期督办已结案不予立案');
     expect(await ticketIds(page)).toEqual(expect.arrayContaining([red, yellow, green, dispatched, handling, rejected, closed]));
     // The header: the server's figures, 超期 among them.
     await expect.poll(() => headerVsStats(page), { timeout: 10_000 }).toEqual([]);

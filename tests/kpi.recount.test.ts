@@ -44,7 +44,7 @@ async function history() {
   for (let n = 0; n < 120; n++) {
     clock = START + Math.floor((n / 120) * 10 * 24 * HOUR);
     const g = pick(grids());
-    const r = await t.app.inject({ method: 'POST', url: '/api/tickets', payload: report(g.label[0], g.label[1]), headers: who.dispatcher.headers });
+    const r = await t.app.inject({ method: 'POST', url: '/api/tickets', payload: report(g.label[0], g.label[1], { source: pick(['patrol', 'hotline', 'citizen', 'camera'] as const) }), headers: who.dispatcher.headers });
     const id = r.json().id as string;
     const path = pick(['reject', 'close', 'close', 'close', 'self', 'open'] as const);
     if (path === 'reject') { await act(who.dispatcher, id, { action: 'reject', reason: 'invalid', note: '不属实' }); continue; }
@@ -84,22 +84,26 @@ async function history() {
 }
 
 /** The recount: every timeline entry of every ticket, counted where and when it happened. */
-function recount(area: string | null, department: string | null, fromDay: number, toDay: number) {
+function recount(area: string | null, department: string | null, fromDay: number, toDay: number, source: string | null = null, item: string | null = null) {
   const db = t.stores.db;
-  const rows = db.prepare(`SELECT tl.*, t.grid_code, t.department AS dep FROM timeline tl JOIN tickets t ON t.seq = tl.ticket ORDER BY tl.seq`).all() as
-    { action: string; at: number; from_status: string | null; to_status: string; data: string | null; grid_code: string; dep: string | null; ticket: number }[];
+  const rows = db.prepare(`SELECT tl.*, t.grid_code, t.department AS dep, t.source AS src FROM timeline tl JOIN tickets t ON t.seq = tl.ticket ORDER BY tl.seq`).all() as
+    { action: string; at: number; from_status: string | null; to_status: string; data: string | null; grid_code: string; dep: string | null; src: string; ticket: number }[];
   const c = { received: 0, registered: 0, rejected: 0, closed: 0, closedOnTime: 0, rework: 0, supervised: 0, returned: 0, escalated: 0, reopened: 0, satisfactionSum: 0, satisfactionN: 0 };
   // The department a ticket had at each entry: replayed from dispatch entries' data.
   const depNow = new Map<number, string | null>();
+  const itemNow = new Map<number, string>();
   for (const e of rows) {
     const data = e.data ? JSON.parse(e.data) : {};
     if (e.action === 'verify' || e.action === 'self_handle') depNow.set(e.ticket, data.suggested?.department ?? null);
     if (e.action === 'self_handle') depNow.set(e.ticket, items.find((i) => i.code === data.item)!.department);
     if (e.action === 'dispatch') depNow.set(e.ticket, data.department);
+    if (e.action === 'verify' || e.action === 'self_handle') itemNow.set(e.ticket, data.item);
     const day = dayCST(e.at);
     if (day < fromDay || day >= toDay) continue;
     if (area !== null && !(area === CITY_CODE || e.grid_code.startsWith(area))) continue;
     if (department !== null && depNow.get(e.ticket) !== department) continue;
+    if (source !== null && e.src !== source) continue;
+    if (item !== null && itemNow.get(e.ticket) !== item) continue;
     if (e.action === 'report') c.received++;
     if (e.action === 'verify' || e.action === 'self_handle') c.registered++;
     if (e.action === 'reject') c.rejected++;
@@ -147,6 +151,28 @@ describe('KPIs kept as tickets move', () => {
     const city = (await t.app.inject({ url: `/api/kpi?${range}`, headers: who.admin.headers })).json();
     expect(ranking.items.reduce((n: number, x: { received: number }) => n + x.received, 0)).toBe(city.received);
     expect(ranking.items.map((x: { rank: number }) => x.rank)).toEqual([1, 2]);
+    // Departments and sources of an area (area-bound counters): a district's, a street's, and
+    // a grid's (answered with its street's, named as the basis); equal to the recount.
+    for (const [by, area, basis] of [['department', '320402', '320402'], ['source', g.code.slice(0, 9), g.code.slice(0, 9)], ['source', g.code, g.code.slice(0, 9)], ['source', CITY_CODE, CITY_CODE], ['item', g.code.slice(0, 9), '320402']] as const) {
+      const res = await t.app.inject({ url: `/api/kpi/ranking?by=${by}&area=${area}&${range}`, headers: who.admin.headers });
+      expect(res.statusCode, res.body).toBe(200);
+      const got = res.json() as { basis: string; items: { key: string; received: number; closed: number; onTimeRate: number | null }[] };
+      expect(got.basis).toBe(basis);
+      expect(got.items.length, `${by} of ${area}`).toBeGreaterThan(by === 'source' ? 2 : 0);
+      if (by === 'item') expect(got.items.length).toBeGreaterThan(1);
+      for (const x of got.items) {
+        const want = by === 'department' ? recount(basis, x.key, first, last + 1) : by === 'item' ? recount(basis, null, first, last + 1, null, x.key) : recount(basis, null, first, last + 1, x.key);
+        expect({ received: x.received, closed: x.closed, onTimeRate: x.onTimeRate }, `${by} ${x.key} of ${basis}`)
+          .toEqual({ received: want.received, closed: want.closed, onTimeRate: want.closed ? Math.round((want.closedOnTime / want.closed) * 10000) / 10000 : null });
+      }
+    }
+    // A community's dispatcher may not see its street's figures (wider than its scope), but
+    // may see the community's own ranking of grids.
+    const community = await t.as('dispatcher', g.code.slice(0, 12));
+    const refused = await t.app.inject({ url: `/api/kpi/ranking?by=source&area=${g.code}&${range}`, headers: community.headers });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().message).toContain('wider than your scope');
+    expect((await t.app.inject({ url: `/api/kpi/ranking?by=grid&area=${g.code.slice(0, 12)}&${range}`, headers: community.headers })).statusCode).toBe(200);
     const whole = recount(CITY_CODE, null, first, last + 1);
     expect(whole.received).toBe(120);
     expect(whole.closed).toBeGreaterThan(30);

@@ -215,6 +215,17 @@ describe('GET /api/tickets/day-dots', () => {
     expect(lightOf(reported.id)).toEqual(['reported', 'red']);
     const shown = (await t.app.inject({ url: `/api/tickets/${reported.id}`, headers: dispatcher.headers })).json();
     expect(shown.light).toBe('red');
+    // 督办 given: counted in its column, and the wall's buffer marks it (always a dot).
+    await act(reported.id, { action: 'verify', item: item.code, level: 'general' });
+    await act(reported.id, { action: 'supervise', note: '督办' });
+    const after = (await dayDots('area=320402&date=2026-11-24')).dots;
+    const at = Array.from(after.seq, idOf).indexOf(reported.id);
+    expect([after.supervised[at], after.supervised[Array.from(after.seq, idOf).indexOf(rejected.id)]]).toEqual([1, 0]);
+    const buf = new TicketBuffer();
+    buf.load(after);
+    expect(buf.supervisedOpen().count).toBe(1);
+    expect(Array.from(buf.supervisedOpen().positions.subarray(0, 2))).toEqual([after.lon[at], after.lat[at]]);
+    expect(buf.split(3).dots.length).toBeGreaterThanOrEqual(1); // even above every light
     clock = T0 + 6 * 3_600_000;
   });
 
@@ -231,9 +242,9 @@ describe('GET /api/tickets/day-dots', () => {
       const headerLength = bytes.readUInt32LE(0);
       const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8'));
       expect(Object.keys(header).sort()).toEqual(['area', 'categories', 'columns', 'count', 'date', 'format', 'lights', 'serverTime', 'statuses', 'watermark']);
-      expect(header.columns.map((c: { name: string }) => c.name)).toEqual(['lon', 'lat', 'seq', 'version', 'status', 'light', 'category']);
-      // Nothing but the header and the columns: 4 + 4 + 4 + 4 + 1 + 1 + 1 bytes a ticket.
-      expect(bytes.length).toBe(4 + headerLength + 19 * dots.count);
+      expect(header.columns.map((c: { name: string }) => c.name)).toEqual(['lon', 'lat', 'seq', 'version', 'status', 'light', 'category', 'supervised']);
+      // Nothing but the header and the columns: 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 bytes a ticket.
+      expect(bytes.length).toBe(4 + headerLength + 20 * dots.count);
     }
   });
 

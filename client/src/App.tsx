@@ -33,7 +33,7 @@ import { RangePicker } from './panels/RangePicker.tsx';
 import { ChoroplethLegend } from './panels/ChoroplethLegend.tsx';
 import { TrendChart } from './panels/charts/TrendChart.tsx';
 import { AreaRankingChart } from './panels/charts/AreaRankingChart.tsx';
-import { CityRankingChart } from './panels/charts/CityRankingChart.tsx';
+import { KeyRankingChart } from './panels/charts/KeyRankingChart.tsx';
 import { SupervisedList } from './panels/charts/SupervisedList.tsx';
 import { pickWorker } from './live/workers.ts';
 import { bindPatrol } from './patrol/state.ts';
@@ -81,7 +81,10 @@ export function App() {
           <TrendChart />
         </Slot>
         <Slot share={2}>
-          <CityRankingChart by="item" />
+          <KeyRankingChart by="item" />
+        </Slot>
+        <Slot share={2}>
+          <KeyRankingChart by="source" />
         </Slot>
         <Slot share={2}>
           <CoveragePanel />
@@ -121,10 +124,10 @@ export function App() {
           <SupervisedList />
         </Slot>
         <Slot share={2}>
-          <CityRankingChart by="department" />
+          <KeyRankingChart by="department" />
         </Slot>
         <Slot share={2}>
-          <CityRankingChart by="platform" />
+          <KeyRankingChart by="platform" />
         </Slot>
       </RightColumn>
     </div>

@@ -19,6 +19,9 @@
 // One JSON line per figure, with the issue's target and whether it was met. The machine is
 // shared: timings vary with what else runs (the seed line reports its CPU seconds and the
 // load average too).
+// PostgreSQL side by side: with DATABASE_URL (or LOOP_DATABASE_URL) set, every step runs on
+// SQLite, then again on PostgreSQL (seeded by COPY into a schema of the bench's own, dropped
+// at the end); each line says its `db` (sqlite or postgres). LOOP_STORES=postgres (or sqlite) runs only one.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -31,6 +34,7 @@ import { CATEGORY_CODES, SOURCE_CODES } from '../../server/domain/ticket.ts';
 import { dateCST, dayCST, dayStartMs } from '../../server/domain/day.ts';
 import { rssMB, startServerChild, type ServerChild } from './lib/server-child.ts';
 import { autocannon, type CannonRequest } from './lib/cannon.ts';
+import pg from 'pg';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const N = Number(process.env.LOOP_N ?? 1_500_000);
@@ -41,7 +45,33 @@ const BASE_N = Number(process.env.LOOP_BASE_N ?? 20_000);
 const CONNECTIONS = 10;
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const line = (o: object) => console.log(JSON.stringify({ bench: 'loop', ...o }));
+const DATABASE_URL = process.env.LOOP_DATABASE_URL ?? process.env.DATABASE_URL;
+type Store = 'sqlite' | 'postgres';
+const STORES = (process.env.LOOP_STORES ?? (DATABASE_URL ? 'sqlite,postgres' : 'sqlite')).split(',').map((x) => x.trim()).filter(Boolean) as Store[];
+if (STORES.includes('postgres') && !DATABASE_URL) throw new Error('LOOP_STORES names postgres: set DATABASE_URL (or LOOP_DATABASE_URL)');
+let store: Store = 'sqlite';
+const line = (o: object) => console.log(JSON.stringify({ bench: 'loop', db: store, ...o }));
+
+/** Where one store lives: a data directory (tracks, and everything with SQLite) and, with
+ * PostgreSQL, a schema of its own. */
+interface Target {
+  dir: string;
+  database?: { url: string; schema: string };
+}
+async function dropSchema(t: Target): Promise<void> {
+  if (!t.database) return;
+  const c = new pg.Client({ connectionString: t.database.url });
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS ${t.database.schema} CASCADE`);
+  } finally {
+    await c.end();
+  }
+}
+function target(name: string): Target {
+  const dir = mkdtempSync(join(tmpdir(), `one-net-${name}-`));
+  return store === 'postgres' ? { dir, database: { url: DATABASE_URL!, schema: `bench_${name.replace(/-/g, '_')}_${process.pid}` } } : { dir };
+}
 
 /** CPU seconds (user + system, all threads) a running process has used: /proc/<pid>/stat. */
 function cpuSeconds(pid: number): number {
@@ -55,10 +85,12 @@ function cpuSeconds(pid: number): number {
 
 /** The seed, as `npm run seed:history` runs it: its JSON line, the CPU it used (sampled every
  * 250 ms until it exits) and the machine's load meanwhile. */
-function seed(dir: string, count: number): Promise<Record<string, unknown>> {
+function seed(into: Target, count: number): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const loadBefore = loadavg()[0];
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'seed-history.ts'), '--count', String(count), '--dir', dir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const { DATABASE_URL: _url, DATABASE_SCHEMA: _schema, ...env } = process.env;
+    const database = into.database ? { DATABASE_URL: into.database.url, DATABASE_SCHEMA: into.database.schema } : {};
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'seed-history.ts'), '--count', String(count), '--dir', into.dir], { cwd: root, env: { ...env, ...database }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     let cpu = 0;
     let load = 0, loads = 0;
@@ -150,65 +182,77 @@ function samplePeak(pid: number): () => number {
   return () => (clearInterval(t), Math.max(peak, rssMB(pid)));
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'one-net-loop-'));
-const baseDir = mkdtempSync(join(tmpdir(), 'one-net-loop-base-'));
 let server: ServerChild | undefined;
 process.on('exit', () => server?.child.kill('SIGKILL'));
-try {
-  // 1. The history.
-  const seeded = await seed(dir, N);
-  line({ figure: 'seed', ...seeded, targetSeconds: 120, ok: Number(seeded.seconds) <= 120 });
 
-  // 2. The server on it.
-  const t0 = performance.now();
-  server = await startServerChild('loop', { dir });
-  const startMs = Math.round(performance.now() - t0);
-  await sleep(2000);
-  line({ figure: 'start', tickets: seeded.tickets, startMs, rssMB: rssMB(server.pid) });
+async function run(): Promise<void> {
+  const big = target('loop');
+  const base = target('loop-base');
+  try {
+    // 1. The history.
+    const seeded = await seed(big, N);
+    line({ figure: 'seed', ...seeded, targetSeconds: 120, ok: Number(seeded.seconds) <= 120 });
 
-  // 3. KPIs of the busiest grid's areas, over the last month and year.
-  const net = loadNet();
-  const ranking = (await timed(server, `/api/kpi/ranking?by=grid&area=${CITY_CODE}&from=${dateCST(dayStartMs(dayCST(Date.now()) - 364))}`, 1)).body as { items: { key: string; received: number }[] };
-  const grid = [...ranking.items].sort((a, b) => b.received - a.received)[0].key;
-  const today = dayCST(Date.now());
-  const periods = { month: dateCST(dayStartMs(today - 29)), year: dateCST(dayStartMs(today - 364)) };
-  for (const [level, area] of [['city', CITY_CODE], ['district', grid.slice(0, 6)], ['street', grid.slice(0, 9)], ['grid', grid]] as const) {
-    for (const [period, from] of Object.entries(periods)) {
-      const r = await timed(server, `/api/kpi?area=${area}&from=${from}&to=${dateCST(Date.now())}`);
-      const k = r.body as { received: number; closureRate: number; onTimeRate: number; overdueNow: number };
-      line({ figure: 'kpi', level, area, name: net.areas.get(area)?.name, period, n: r.n, p50Ms: r.p50Ms, p95Ms: r.p95Ms, maxMs: r.maxMs, received: k.received, closureRate: k.closureRate, onTimeRate: k.onTimeRate, overdueNow: k.overdueNow, targetP95Ms: 50, ok: r.p95Ms <= 50 });
+    // 2. The server on it.
+    const t0 = performance.now();
+    server = await startServerChild('loop', big);
+    const startMs = Math.round(performance.now() - t0);
+    await sleep(2000);
+    line({ figure: 'start', tickets: seeded.tickets, startMs, rssMB: rssMB(server.pid) });
+
+    // 3. KPIs of the busiest grid's areas, over the last month and year.
+    const net = loadNet();
+    const ranking = (await timed(server, `/api/kpi/ranking?by=grid&area=${CITY_CODE}&from=${dateCST(dayStartMs(dayCST(Date.now()) - 364))}`, 1)).body as { items: { key: string; received: number }[] };
+    const grid = [...ranking.items].sort((a, b) => b.received - a.received)[0].key;
+    const today = dayCST(Date.now());
+    const periods = { month: dateCST(dayStartMs(today - 29)), year: dateCST(dayStartMs(today - 364)) };
+    for (const [level, area] of [['city', CITY_CODE], ['district', grid.slice(0, 6)], ['street', grid.slice(0, 9)], ['grid', grid]] as const) {
+      for (const [period, from] of Object.entries(periods)) {
+        const r = await timed(server, `/api/kpi?area=${area}&from=${from}&to=${dateCST(Date.now())}`);
+        const k = r.body as { received: number; closureRate: number; onTimeRate: number; overdueNow: number };
+        line({ figure: 'kpi', level, area, name: net.areas.get(area)?.name, period, n: r.n, p50Ms: r.p50Ms, p95Ms: r.p95Ms, maxMs: r.maxMs, received: k.received, closureRate: k.closureRate, onTimeRate: k.onTimeRate, overdueNow: k.overdueNow, targetP95Ms: 50, ok: r.p95Ms <= 50 });
+      }
+    }
+
+    // 4. Queue pages and filtered lists.
+    // The item most often waiting red for dispatch (else waiting at all): a list that is not empty.
+    const commonest = async (path: string) => {
+      const counts = new Map<string, number>();
+      for (const { ticket } of ((await timed(server!, path, 1)).body as { items: { ticket: { item: string | null } }[] }).items) if (ticket.item) counts.set(ticket.item, (counts.get(ticket.item) ?? 0) + 1);
+      return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+    };
+    const item = (await commonest('/api/queues/to_dispatch?light=red&limit=200')) ?? (await commonest('/api/queues/to_dispatch?limit=200')) ?? 'SR-01-001';
+    // Red cases wait mostly in handling (few wait red for dispatch): a red list with rows.
+    const redItem = (await commonest('/api/queues/handling?light=red&limit=200')) ?? item;
+    for (const [kind, path] of [
+      ['page', '/api/queues/to_verify'], ['page', '/api/queues/overdue'],
+      ['filtered', `/api/queues/to_dispatch?item=${item}&light=red`], ['filtered', `/api/queues/handling?item=${redItem}&light=red`],
+      ['filtered', `/api/queues/to_verify?q=${encodeURIComponent('井盖')}`],
+    ] as const) {
+      const r = await timed(server, path);
+      line({ figure: 'queue', kind, path: decodeURIComponent(path), n: r.n, p50Ms: r.p50Ms, p95Ms: r.p95Ms, maxMs: r.maxMs, total: (r.body as { total: number }).total, targetP95Ms: 20, ok: r.p95Ms <= 20 });
+    }
+
+    // 5. Reports and 催办, on this store and, for comparison in the same run, on a small one.
+    await writes(server, `${seeded.tickets} tickets`, net);
+    await server.stop();
+    server = undefined;
+    rmSync(big.dir, { recursive: true, force: true });
+    await dropSchema(big);
+    const small = await seed(base, BASE_N);
+    server = await startServerChild('loop-base', base);
+    await writes(server, `${small.tickets} tickets (the same mix on a small store, same run)`, net);
+  } finally {
+    await server?.stop();
+    server = undefined;
+    for (const t of [big, base]) {
+      rmSync(t.dir, { recursive: true, force: true });
+      await dropSchema(t).catch((e: unknown) => console.error(`loop: schema ${t.database?.schema} not dropped: ${(e as Error).message}`));
     }
   }
+}
 
-  // 4. Queue pages and filtered lists.
-  // The item most often waiting red for dispatch (else waiting at all): a list that is not empty.
-  const commonest = async (path: string) => {
-    const counts = new Map<string, number>();
-    for (const { ticket } of ((await timed(server!, path, 1)).body as { items: { ticket: { item: string | null } }[] }).items) if (ticket.item) counts.set(ticket.item, (counts.get(ticket.item) ?? 0) + 1);
-    return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
-  };
-  const item = (await commonest('/api/queues/to_dispatch?light=red&limit=200')) ?? (await commonest('/api/queues/to_dispatch?limit=200')) ?? 'SR-01-001';
-  // Red cases wait mostly in handling (few wait red for dispatch): a red list with rows.
-  const redItem = (await commonest('/api/queues/handling?light=red&limit=200')) ?? item;
-  for (const [kind, path] of [
-    ['page', '/api/queues/to_verify'], ['page', '/api/queues/overdue'],
-    ['filtered', `/api/queues/to_dispatch?item=${item}&light=red`], ['filtered', `/api/queues/handling?item=${redItem}&light=red`],
-    ['filtered', `/api/queues/to_verify?q=${encodeURIComponent('井盖')}`],
-  ] as const) {
-    const r = await timed(server, path);
-    line({ figure: 'queue', kind, path: decodeURIComponent(path), n: r.n, p50Ms: r.p50Ms, p95Ms: r.p95Ms, maxMs: r.maxMs, total: (r.body as { total: number }).total, targetP95Ms: 20, ok: r.p95Ms <= 20 });
-  }
-
-  // 5. Reports and 催办, on this store and, for comparison in the same run, on a small one.
-  await writes(server, `${seeded.tickets} tickets`, net);
-  await server.stop();
-  server = undefined;
-  rmSync(dir, { recursive: true, force: true });
-  const small = await seed(baseDir, BASE_N);
-  server = await startServerChild('loop-base', { dir: baseDir });
-  await writes(server, `${small.tickets} tickets (the same mix on a small store, same run)`, net);
-} finally {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(baseDir, { recursive: true, force: true });
+for (const s of STORES) {
+  store = s;
+  await run();
 }

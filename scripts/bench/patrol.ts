@@ -38,18 +38,18 @@
 // One JSON line per figure, each with its target and whether it was met. The machine is
 // shared: lines carry the load average and the CPU the server and this process used.
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { loadNet } from '../../server/net/load.ts';
 import { CITY_CODE } from '../../server/net/codes.ts';
-import { decodePositionsFrame, positionsFrameBytes, type PositionsFrame } from '../../server/domain/positions-frame.ts';
+import { positionsFrameBytes } from '../../server/domain/positions-frame.ts';
 import { openSqliteTrackStore } from '../../server/store/sqlite-tracks.ts';
 import { startServerChild, rssMB, type ServerChild } from './lib/server-child.ts';
 import { sampler } from './lib/proc-stats.ts';
 import { autocannon, statusCodes, type CannonRequest } from './lib/cannon.ts';
 import { patrolWalkers, type PatrolWalkers } from './lib/patrol-walkers.ts';
+import { cityWall, cpuMeter, cpuSeconds, pct, post, quietAfter, trackFiles, type FrameSeen } from './lib/patrol-probes.ts';
 
 const SENDERS = Number(process.env.PATROL_SENDERS ?? 20);
 const BATCH = Number(process.env.PATROL_BATCH ?? 500);
@@ -70,107 +70,6 @@ const TARGET_BYTES_PER_POSITION = 12;
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const line = (o: object) => console.log(JSON.stringify({ bench: 'patrol', ...o }));
-/** Nearest-rank percentiles of unsorted samples. */
-function pct(xs: ArrayLike<number>, ...ps: number[]): number[] {
-  const s = Float64Array.from(xs).sort();
-  return ps.map((p) => (s.length ? round(s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]) : NaN));
-}
-
-/** CPU seconds (user + system) a process has used: /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-const ownCpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-/** CPU used by the server and by this process over a stretch, as % of one core. */
-function cpuMeter(pid: number) {
-  const s0 = cpuSeconds(pid);
-  const o0 = ownCpuSeconds();
-  const t0 = performance.now();
-  return () => {
-    const s = (performance.now() - t0) / 1000;
-    const server = cpuSeconds(pid) - s0;
-    return { serverCpuSeconds: round(server, 1), serverCpuPct: round((server / s) * 100, 0), benchCpuPct: round(((ownCpuSeconds() - o0) / s) * 100, 0) };
-  };
-}
-
-/** A POST of a JSON body on a keep-alive agent: the status and the body of the answer. */
-function post(s: ServerChild, agent: http.Agent, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: s.port, path, method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-interface FrameSeen {
-  at: number;
-  bytes: number;
-  count: number;
-  snapshot: boolean;
-  seq: number;
-  t: number;
-}
-
-/** The city wall: a Socket.IO client with the workers layer, every frame decoded and noted. */
-async function cityWall(s: ServerChild) {
-  const token = s.auth.authorization.replace(/^Bearer /, '');
-  const socket: ClientSocket = connect(s.url, { auth: { token, layers: ['workers'] }, query: { area: CITY_CODE }, transports: ['websocket'], forceNew: true, reconnection: false });
-  const frames: FrameSeen[] = [];
-  let onFrame: ((f: PositionsFrame, at: number) => void) | null = null;
-  let lastSeq = -1;
-  let seqGaps = 0;
-  let disconnects = 0;
-  socket.on('positions', (buf: ArrayBuffer | Buffer, ack?: () => void) => {
-    const at = Date.now();
-    ack?.();
-    const f = decodePositionsFrame(buf);
-    // A snapshot carries the room's current number, each delta the next: a gap is a frame lost.
-    if (!f.snapshot && lastSeq >= 0 && f.seq !== ((lastSeq + 1) >>> 0)) seqGaps += (f.seq - lastSeq - 1) >>> 0;
-    lastSeq = f.seq;
-    frames.push({ at, bytes: buf.byteLength, count: f.count, snapshot: f.snapshot, seq: f.seq, t: f.t });
-    onFrame?.(f, at);
-  });
-  socket.on('disconnect', () => disconnects++);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return {
-    socket,
-    frames,
-    stats: () => ({ seqGaps, disconnects }),
-    listen(f: ((f: PositionsFrame, at: number) => void) | null) {
-      onFrame = f;
-    },
-  };
-}
-
-/** Sizes of tracks.sqlite and its WAL in the data directory. */
-function trackFiles(dir: string): { dbBytes: number; walBytes: number } {
-  const size = (f: string) => {
-    try {
-      return statSync(join(dir, f)).size;
-    } catch {
-      return 0;
-    }
-  };
-  return { dbBytes: size('tracks.sqlite'), walBytes: size('tracks.sqlite-wal') };
-}
-
 /** Phase 1: SENDERS gateways, each posting batches of its own devices, until `seconds` pass. */
 async function batches(s: ServerChild, w: PatrolWalkers, seconds: number, t0Sim: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: SENDERS });
@@ -217,28 +116,6 @@ async function batches(s: ServerChild, w: PatrolWalkers, seconds: number, t0Sim:
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   return { elapsed, latencies, statuses, accepted, duplicates, rejected, errors, requests, fixesSent, bodyBytes, firstProblem };
-}
-
-/** Waits until `from` (epoch ms), then until the process has been quiet — not runnable in
- * /proc/<pid>/stat in more than 2 of 20 looks over a second — for at most 60 s: how long
- * that took from `from`, and the CPU it used meanwhile. */
-async function quietAfter(pid: number, from: number): Promise<{ waitedMs: number; serverCpuSeconds: number; quiet: boolean }> {
-  if (Date.now() < from) await sleep(from - Date.now());
-  const c0 = cpuSeconds(pid);
-  const t0 = Date.now();
-  const looks: boolean[] = [];
-  while (Date.now() - t0 < 60_000) {
-    await sleep(50);
-    let runnable = false;
-    try {
-      runnable = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] === 'R';
-    } catch { /* gone */ }
-    looks.push(runnable);
-    if (looks.length >= 20 && looks.slice(-20).filter(Boolean).length <= 2) {
-      return { waitedMs: Date.now() - t0, serverCpuSeconds: round(cpuSeconds(pid) - c0, 2), quiet: true };
-    }
-  }
-  return { waitedMs: Date.now() - t0, serverCpuSeconds: round(cpuSeconds(pid) - c0, 2), quiet: false };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'one-net-patrol-'));

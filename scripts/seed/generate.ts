@@ -7,9 +7,9 @@ import { loadNet } from '../../server/net/load.ts';
 import { loadDepartments } from '../../server/domain/departments.ts';
 import { loadCatalogue } from '../../server/domain/catalogue.ts';
 import { defaultWorkClock } from '../../server/domain/workclock.ts';
-import { kpiDelta, type Dimension } from '../../server/domain/kpi.ts';
+import { AREA_BOUND_LENGTHS, areaBoundKey, kpiDelta, type AreaBoundDimension, type Dimension } from '../../server/domain/kpi.ts';
 import { reportedState, reportedTimes, type TimelineEntry } from '../../server/domain/loop.ts';
-import type { Source, TicketInput } from '../../server/domain/ticket.ts';
+import { SOURCE_CODES, type Source, type TicketInput } from '../../server/domain/ticket.ts';
 import { dayCST } from '../../server/domain/day.ts';
 import { CITY_CODE } from '../../server/net/codes.ts';
 import { mulberry32 } from '../../server/sim/random.ts';
@@ -71,7 +71,16 @@ export function generate(o: GenerateOptions, sink: Sink): { tickets: number; kpi
     ...departments.list.map((d) => ({ dim: 'department' as const, key: d.code })),
     ...departments.platforms.map((p) => ({ dim: 'platform' as const, key: p.code })),
     ...catalogue.items.map((it) => ({ dim: 'item' as const, key: it.code })),
+    ...SOURCE_CODES.map((key) => ({ dim: 'source' as const, key })),
   ];
+  // The same per district and street (server/domain/kpi.ts AREA_BOUND).
+  const values: [Dimension, string[]][] = [
+    ['area_department', departments.list.map((d) => d.code)], ['area_platform', departments.platforms.map((p) => p.code)],
+    ['area_item', catalogue.items.map((it) => it.code)], ['area_source', [...SOURCE_CODES]],
+  ];
+  for (const area of net.areas.keys()) {
+    for (const [dim, vs] of values) if (AREA_BOUND_LENGTHS[dim as AreaBoundDimension].includes(area.length)) for (const v of vs) keys.push({ dim, key: areaBoundKey(area, v) });
+  }
   const tally = kpiTally(keys, sched.firstDay, dayCST(o.endMs - 1));
   const runner = new CaseRunner({ world, catalogue, departments, clock, rand, tally, endMs: o.endMs });
   const queue = new EntryQueue();
@@ -99,7 +108,7 @@ export function generate(o: GenerateOptions, sink: Sink): { tickets: number; kpi
       const t: NewTicket = { input, gridCode: grid.code, createdAt: at, state, reportedBy: who.by, reporterRole: who.role, crs: who.crs, searchText: world.placeNames(g) };
       if (source === 'patrol') t.clientId = world.clientId();
       const first = reportEntry(t);
-      tally.add(kpiDelta(null, state, first, CITY_CODE, clock.workingMsBetween));
+      tally.add(kpiDelta(null, state, first, CITY_CODE, clock.workingMsBetween, source));
       const seq = o.base + n + 1;
       const run = runner.run({ seq, gridIndex: g, source, category: report.category, item: report.item, state, earlier: lastInGrid[g] || null });
       tally.flush();

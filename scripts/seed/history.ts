@@ -12,10 +12,11 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite.ts';
-import { sqliteBulkWriter, type BulkWriter } from '../../server/store/sqlite-bulk.ts';
+import { sqliteBulkWriter } from '../../server/store/sqlite-bulk.ts';
 import { generate } from './generate.ts';
 import { decodeRows } from './codec.ts';
-import type { FromWorker, WorkerInput } from './worker.ts';
+import type { Batch, FromWorker, WorkerInput } from './worker.ts';
+import { seedHistoryPg, type PgTarget } from './history-pg.ts';
 
 const STORE_FILE = 'one-net.sqlite';
 
@@ -34,6 +35,8 @@ export interface SeedOptions {
   threads?: boolean;
   /** Progress, a line at a time. */
   log?: (line: string) => void;
+  /** PostgreSQL instead of the embedded store under `dir` (seed:history with DATABASE_URL). */
+  database?: PgTarget;
 }
 
 export interface SeedResult {
@@ -70,6 +73,7 @@ export function storeBytes(dir: string): number {
 }
 
 export async function seedHistory(o: SeedOptions): Promise<SeedResult> {
+  if (o.database) return seedHistoryPg(o, o.database);
   const t0 = performance.now();
   const log = o.log ?? (() => {});
   const stores = openEmpty(o);
@@ -91,7 +95,11 @@ export async function seedHistory(o: SeedOptions): Promise<SeedResult> {
         log,
       });
     } else {
-      await inWorker({ ...gen, inFlight: new SharedArrayBuffer(4) }, writer, stored, log);
+      await inWorker({ ...gen, inFlight: new SharedArrayBuffer(4) }, (b, decodeBatch) => {
+        let i = 0;
+        decodeBatch(b, (values) => writer.ticketRow(values, b.texts[i++]), (values) => writer.timelineRow(values), (values) => writer.kpiRow(values));
+        stored(b.tickets.rows);
+      }, log);
     }
     log(`seed:history building indexes, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const done = writer.finish();
@@ -103,9 +111,23 @@ export async function seedHistory(o: SeedOptions): Promise<SeedResult> {
   }
 }
 
-function inWorker(input: WorkerInput, writer: BulkWriter, stored: (n: number) => void, log: (line: string) => void): Promise<void> {
-  const inFlight = new Int32Array(input.inFlight);
+/** Decodes a batch from the generator's thread into rows, tickets first. `words` is the
+ * vocabulary so far (batches add to it). */
+export function batchDecoder() {
   const words: string[] = [];
+  return (b: Batch, ticket: (values: unknown[]) => void, timeline: (values: unknown[]) => void, kpi: (values: unknown[]) => void) => {
+    for (const w of b.words) words.push(w);
+    decodeRows(b.tickets, words, ticket);
+    decodeRows(b.timeline, words, timeline);
+    decodeRows(b.kpi, words, kpi);
+  };
+}
+
+/** Runs the generator on a worker thread; `write` stores each batch of rows (a promise: the
+ * generator is let on only once it resolves, so at most a few batches wait in memory). */
+export function inWorker(input: WorkerInput, write: (b: Batch, decodeBatch: ReturnType<typeof batchDecoder>) => void | Promise<void>, log: (line: string) => void): Promise<void> {
+  const inFlight = new Int32Array(input.inFlight);
+  const decode = batchDecoder();
   let busyMs = 0;
   // A large young generation: the history in flight (entries waiting for their turn) would
   // otherwise be copied by scavenge after scavenge (~10 % of the generator's time).
@@ -132,15 +154,13 @@ function inWorker(input: WorkerInput, writer: BulkWriter, stored: (n: number) =>
           resolve();
         } else {
           const t0 = performance.now();
-          const b = m.batch;
-          for (const w of b.words) words.push(w);
-          let i = 0;
-          decodeRows(b.tickets, words, (values) => writer.ticketRow(values, b.texts[i++]));
-          decodeRows(b.timeline, words, (values) => writer.timelineRow(values));
-          decodeRows(b.kpi, words, (values) => writer.kpiRow(values));
-          stored(b.tickets.rows);
-          Atomics.sub(inFlight, 0, 1);
-          Atomics.notify(inFlight, 0);
+          const written = write(m.batch, decode);
+          const letOn = () => {
+            Atomics.sub(inFlight, 0, 1);
+            Atomics.notify(inFlight, 0);
+          };
+          if (written) written.then(letOn, fail);
+          else letOn();
           busyMs += performance.now() - t0;
         }
       } catch (e) {

@@ -42,6 +42,7 @@ export function kpiTally(keys: { dim: Dimension; key: string }[], firstDay: numb
   const pendingKeys: number[][] = [];
   const pendingDay = new Int32Array(PENDING);
   const pendingCounts = new Float64Array(PENDING * NC);
+  const movedIdx = new Int32Array(NC);
   let pending = 0;
 
   function keyIndex(ks: KpiDelta['keys']): number[] {
@@ -65,6 +66,9 @@ export function kpiTally(keys: { dim: Dimension; key: string }[], firstDay: numb
       const idx = pendingKeys[p];
       const day = pendingDay[p];
       const from = p * NC;
+      // The counters this entry moves (a step moves 1–4 of 24): found once, added to each key.
+      let moved = 0;
+      for (let c = 0; c < NC; c++) if (pendingCounts[from + c] !== 0) movedIdx[moved++] = c;
       for (let j = 0; j < idx.length; j++) {
         const s = idx[j] * days + day;
         let row = slot[s];
@@ -74,9 +78,9 @@ export function kpiTally(keys: { dim: Dimension; key: string }[], firstDay: numb
         }
         const chunk = chunks[row >>> 16];
         const base = (row & (CHUNK - 1)) * NC;
-        for (let c = 0; c < NC; c++) {
-          const v = pendingCounts[from + c];
-          if (v !== 0) chunk[base + c] += v;
+        for (let m = 0; m < moved; m++) {
+          const c = movedIdx[m];
+          chunk[base + c] += pendingCounts[from + c];
         }
       }
     }

@@ -134,7 +134,7 @@ export class CaseRunner {
   run(c: NewCase): { state: LoopState; entries: TimelineEntry[] } {
     const { world, catalogue } = this.d;
     const r = this.r;
-    r.start(c.state);
+    r.start(c.state, c.source);
     this.c = c;
     this.worker = world.worker(c.gridIndex);
     this.street = c.state.gridCode.slice(0, 9);
@@ -260,6 +260,8 @@ const REASONS: Record<Source, readonly ('invalid' | 'duplicate' | 'out_of_scope'
 /** The running case: its state, the entries so far, and the time it is at. */
 class Run {
   state!: LoopState;
+  /** The case's channel: its counters are kept per source too. */
+  source: string | null = null;
   t = 0;
   entries: TimelineEntry[] = [];
   private ended = false;
@@ -278,8 +280,9 @@ class Run {
     };
   }
 
-  start(state: LoopState): void {
+  start(state: LoopState, source: string): void {
     this.state = state;
+    this.source = source;
     this.t = state.reportedAt;
     this.entries = [];
     this.ended = false;
@@ -309,7 +312,7 @@ class Run {
     this.ctx.now = at;
     const o = act(this.state, action, this.ctx);
     if (!o.ok) throw new Error(`seed: ${action.action} by ${actor.id} refused (${o.status}): ${o.message}`);
-    this.d.tally.add(kpiDelta(this.state, o.next, o.entry, CITY_CODE, this.d.clock.workingMsBetween));
+    this.d.tally.add(kpiDelta(this.state, o.next, o.entry, CITY_CODE, this.d.clock.workingMsBetween, this.source));
     this.state = o.next;
     this.entries.push(o.entry);
     this.t = at;

@@ -1,7 +1,9 @@
 // Repeated failed sign-ins: per username (whether it exists or not, so the answer tells
 // nothing) and per address. After `free` failures each further one locks for twice as
 // long as the last, from `baseMs` up to `maxMs`; a success clears the username's count.
-// In memory, per process (the scale-out issue moves it to Redis with the rate limits).
+// In memory, per process, by default; with REDIS_URL the same rules are kept in Redis
+// (server/cluster/lockout-redis.ts) so every node counts the same failures. Asynchronous
+// for that reason.
 
 export interface LockoutOptions {
   free: number;
@@ -21,15 +23,15 @@ interface Entry {
 
 export interface Lockout {
   /** Ms until `key` may try again; 0 when it may. */
-  waitMs(key: string, now: number): number;
-  fail(key: string, now: number): void;
-  clear(key: string): void;
+  waitMs(key: string, now: number): Promise<number>;
+  fail(key: string, now: number): Promise<void>;
+  clear(key: string): Promise<void>;
 }
 
 export function createLockout(o: LockoutOptions = DEFAULT_LOCKOUT, maxKeys = 100_000): Lockout {
   const entries = new Map<string, Entry>();
   return {
-    waitMs(key, now) {
+    async waitMs(key, now) {
       const e = entries.get(key);
       if (!e) return 0;
       if (now - e.lastAt > o.forgetMs) {
@@ -38,7 +40,7 @@ export function createLockout(o: LockoutOptions = DEFAULT_LOCKOUT, maxKeys = 100
       }
       return Math.max(0, e.lockedUntil - now);
     },
-    fail(key, now) {
+    async fail(key, now) {
       let e = entries.get(key);
       if (!e || now - e.lastAt > o.forgetMs) e = { failures: 0, lastAt: now, lockedUntil: 0 };
       e.failures++;
@@ -48,7 +50,7 @@ export function createLockout(o: LockoutOptions = DEFAULT_LOCKOUT, maxKeys = 100
       entries.set(key, e);
       if (entries.size > maxKeys) entries.delete(entries.keys().next().value!);
     },
-    clear(key) {
+    async clear(key) {
       entries.delete(key);
     },
   };

@@ -15,7 +15,28 @@ export const COUNTERS = [
 export type Counter = (typeof COUNTERS)[number];
 export type Counts = Record<Counter, number>;
 
-export type Dimension = 'area' | 'department' | 'platform' | 'item';
+export type Dimension = 'area' | 'department' | 'platform' | 'item' | 'source' | AreaBoundDimension;
+
+/** Departments, platforms, items and sources within one district or street: the same
+ * counters keyed `${areaCode}/${value}` (areaBoundKey), so a district's or a street's
+ * panels rank its own departments and sources. Kept at those levels only (items per
+ * district only: 166 items × 67 streets × 365 days would add ~1.5 M rows a year, doubling
+ * the seed's time); at community and grid level the rows would be as many as the tickets.
+ * A panel below a kept level shows the figures of the level above, labelled so. */
+export type AreaBoundDimension = 'area_department' | 'area_platform' | 'area_item' | 'area_source';
+export const AREA_BOUND: Record<'department' | 'platform' | 'item' | 'source', AreaBoundDimension> = {
+  department: 'area_department', platform: 'area_platform', item: 'area_item', source: 'area_source',
+};
+/** Code lengths of the levels that keep each area-bound dimension: district (6), street (9). */
+export const AREA_BOUND_LENGTHS: Record<AreaBoundDimension, readonly number[]> = {
+  area_department: [6, 9], area_platform: [6, 9], area_source: [6, 9], area_item: [6],
+};
+/** The area whose counters of `dim` stand for `area`: itself or its nearest kept ancestor. */
+export const areaBoundBasis = (dim: AreaBoundDimension, area: string): string =>
+  area.slice(0, Math.max(...AREA_BOUND_LENGTHS[dim].filter((l) => l <= area.length)));
+/** Values are codes of [A-Za-z0-9_.-]: every key under an area sorts in [`a/`, `a/~`). */
+export const areaBoundKey = (area: string, value: string) => `${area}/${value}`;
+export const AREA_BOUND_END = '~';
 
 export interface KpiDelta {
   day: number;
@@ -31,7 +52,7 @@ export function areaKeys(gridCode: string, cityCode: string): string[] {
 }
 
 /** The counters one step adds. `workingMs(a, b)`: working time between two instants. */
-export function kpiDelta(before: LoopState | null, after: LoopState, entry: TimelineEntry, cityCode: string, workingMs: (a: number, b: number) => number): KpiDelta {
+export function kpiDelta(before: LoopState | null, after: LoopState, entry: TimelineEntry, cityCode: string, workingMs: (a: number, b: number) => number, source?: string | null): KpiDelta {
   const c: Partial<Counts> = {};
   const add = (k: Counter, n = 1) => (c[k] = (c[k] ?? 0) + n);
   /** The step that just ended, timed from its start. */
@@ -67,6 +88,12 @@ export function kpiDelta(before: LoopState | null, after: LoopState, entry: Time
   if (after.department) keys.push({ dim: 'department', key: after.department });
   if (after.platform) keys.push({ dim: 'platform', key: after.platform });
   if (after.item) keys.push({ dim: 'item', key: after.item });
+  if (source) keys.push({ dim: 'source', key: source });
+  const district = after.gridCode.slice(0, 6), street = after.gridCode.slice(0, 9);
+  if (after.department) keys.push({ dim: 'area_department', key: areaBoundKey(district, after.department) }, { dim: 'area_department', key: areaBoundKey(street, after.department) });
+  if (after.platform) keys.push({ dim: 'area_platform', key: areaBoundKey(district, after.platform) }, { dim: 'area_platform', key: areaBoundKey(street, after.platform) });
+  if (after.item) keys.push({ dim: 'area_item', key: areaBoundKey(district, after.item) });
+  if (source) keys.push({ dim: 'area_source', key: areaBoundKey(district, source) }, { dim: 'area_source', key: areaBoundKey(street, source) });
   return { day: dayCST(entry.at), counters: c, keys };
 }
 

@@ -1,10 +1,11 @@
 // Every answer under /api is JSON `{ statusCode, error, message }`: route errors,
 // validation, framework errors (a bad URL, an over-long parameter), unknown paths in any
 // case or with doubled slashes, and the static handler's refusals.
+import { RedisUnavailable } from '../cluster/redis.ts';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
-import { StorageFullError } from '../store/errors.ts';
+import { isToldStorageError, StoreUnavailableError } from '../store/errors.ts';
 
 export interface ErrorBody {
   statusCode: number;
@@ -26,11 +27,14 @@ export function isApiPath(url: string): boolean {
 }
 
 /** Errors thrown by handlers, hooks, parsers and validation. A 5xx says nothing of its
- * cause, except the ones made to be told (a full disk: 507, nothing was stored). */
+ * cause, except the ones made to be told (a full disk: 507, nothing was stored; the
+ * database unavailable: 503, try again). */
 export function onError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode <= 599 ? err.statusCode : 500;
-  const told = status < 500 || err instanceof StorageFullError;
+  // A 5xx that says what is unavailable (the store full or away, Redis away) is worth telling.
+  const told = status < 500 || isToldStorageError(err) || err instanceof RedisUnavailable;
   if (status >= 500) req.log.error(err);
+  if (err instanceof StoreUnavailableError) reply.header('retry-after', '5');
   sendError(reply, status, told ? err.message : 'internal error');
 }
 

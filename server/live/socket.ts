@@ -7,7 +7,7 @@
 // (bounds.ts): a client that stops reading is disconnected, and the recovery buffer is
 // capped by count as well as by time.
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { Net } from '../net/types.ts';
 import { CITY_CODE } from '../net/codes.ts';
 import type { Ticket } from '../domain/ticket.ts';
@@ -33,6 +33,11 @@ export interface LiveOptions {
   authenticate?: (token: string) => Promise<Authenticated>;
   /** Browser origins other than the server's own that may connect. */
   allowedOrigins?: string[];
+  /** Socket.IO's adapter: with several nodes, the Redis streams one (server/cluster/);
+   * the bounded in-memory one by default. */
+  adapter?: ServerOptions['adapter'];
+  /** Why this node takes no new connections now (it lost the shared state), or null. */
+  refuse?: () => string | null;
 }
 
 export interface Live {
@@ -108,7 +113,7 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
     // unless it missed more than half a queue (then it resyncs over HTTP, see bounds.ts).
     // The middleware runs on recovery too: a recovered socket is authenticated again.
     connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMaxMs ?? 2 * 60_000, skipMiddlewares: false },
-    adapter: cappedRecovery({ packets: opts.recoveryMaxPackets ?? 5000, replay: Math.floor(maxQueuedPackets / 2) }),
+    adapter: opts.adapter ?? cappedRecovery({ packets: opts.recoveryMaxPackets ?? 5000, replay: Math.floor(maxQueuedPackets / 2) }),
   });
   boundQueues(io.engine, { packets: maxQueuedPackets, bytes: opts.maxQueuedBytes ?? 8 * 2 ** 20 }, log);
 
@@ -118,6 +123,8 @@ export function attachLive(server: HttpServer, net: Net, opts: LiveOptions = {})
   // Authenticate on connect (and on every reconnection, recovered or not): the token in
   // the handshake's auth.token, else the session cookie. No principal, no socket.
   io.use((socket, next) => {
+    const refused = opts.refuse?.();
+    if (refused) return next(new Error(refused));
     const authenticate = opts.authenticate;
     if (!authenticate) return next(new Error('unauthorized: no authentication configured'));
     const given = socket.handshake.auth?.token;

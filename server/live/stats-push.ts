@@ -5,6 +5,10 @@
 // so a wall keeps its clock and its day boundary on the server's time, not its own PC's.
 // Pushes are coalesced: a change marks its five areas, and once a second each marked area
 // that has a room with sockets in it gets one `stats`.
+// With several nodes (REDIS_URL) each node pushes to its own walls only (`io.local`), and a
+// change made on one node marks the areas on every node (server/cluster/live.ts relays the
+// touches): so a wall gets one `stats` a second from the node it is connected to, never
+// one from each node.
 import type { Server } from 'socket.io';
 import type { Net } from '../net/types.ts';
 import type { KpiStore, TicketStore } from '../store/types.ts';
@@ -52,6 +56,10 @@ export async function todayStats({ net, store, kpi, now }: StatsDeps, code: stri
 export interface StatsPush {
   /** A ticket of this grid changed: its areas' figures go out with the next push. */
   touch(gridCode: string): void;
+  /** A change made on another node (not relayed again). */
+  touchFromPeer(gridCode: string): void;
+  /** Where touches made here go besides this node (the cluster's relay). */
+  relayTo(f: (gridCode: string) => void): void;
   /** Pushes now (tests; the timer calls it every `intervalMs`). */
   flush(): Promise<void>;
   stop(): void;
@@ -70,7 +78,7 @@ export function createStatsPush(deps: StatsDeps, io: () => Server | undefined, i
       for (const code of codes) {
         const room = `area:${code}`;
         if (!server?.sockets.adapter.rooms.get(room)?.size || !deps.net.areas.has(code)) continue;
-        server.to(room).emit('stats', await todayStats(deps, code));
+        server.local.to(room).emit('stats', await todayStats(deps, code));
       }
     } finally {
       running = false;
@@ -78,8 +86,12 @@ export function createStatsPush(deps: StatsDeps, io: () => Server | undefined, i
   };
   const timer = setInterval(() => void flush().catch(() => {}), intervalMs);
   timer.unref();
+  let relay: ((gridCode: string) => void) | null = null;
+  const mark = (gridCode: string) => { for (const k of areaKeys(gridCode, CITY_CODE)) dirty.add(k); };
   return {
-    touch: (gridCode) => { for (const k of areaKeys(gridCode, CITY_CODE)) dirty.add(k); },
+    touch: (gridCode) => (mark(gridCode), relay?.(gridCode)),
+    touchFromPeer: mark,
+    relayTo: (f) => void (relay = f),
     flush,
     stop: () => clearInterval(timer),
   };

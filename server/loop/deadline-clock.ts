@@ -4,7 +4,11 @@
 // red an automatic 督办 from the system. The mark (the last instant and ticket handled) is
 // stored after each one, and a red ticket already given its 督办 for this deadline is not
 // given another, so a restart neither misses a change nor repeats a notice.
-// (One per deployment: with several nodes this becomes a job under a shared lock.)
+// One per deployment: with several nodes it runs under a lease (server/cluster/singleton.ts),
+// and `guard` (the lease's fence) is asked before each ticket is acted on, so a node that
+// lost the lease stops before giving a 督办 the new holder also gives. Should two runs still
+// overlap (a holder paused past its lease), the mark and the timeline check above make the
+// second one find the 督办 already given.
 import type { TicketStore } from '../store/types.ts';
 import type { Actor } from '../domain/loop.ts';
 import type { loopService } from './service.ts';
@@ -21,13 +25,25 @@ const FIRST_LOOKBACK_MS = 60_000;
 export interface DeadlineClock {
   /** One tick at `now()`: how many lights changed and how many 督办 were given. */
   tick(): Promise<{ changed: number; supervised: number }>;
+  /** Ticks every `intervalMs` from now on. */
+  start(): void;
   stop(): void;
 }
 
-export function startDeadlineClock(o: {
+export interface DeadlineClockOptions {
   store: TicketStore; loop: ReturnType<typeof loopService>; live: Live; statsPush: StatsPush; now: () => number;
   intervalMs?: number; batch?: number; log?: { warn(obj: object, msg: string): void };
-}): DeadlineClock {
+  /** Throws when this node may no longer act (its lease is over); asked before each ticket. */
+  guard?: () => Promise<void>;
+}
+
+export function startDeadlineClock(o: DeadlineClockOptions): DeadlineClock {
+  const clock = createDeadlineClock(o);
+  clock.start();
+  return clock;
+}
+
+export function createDeadlineClock(o: DeadlineClockOptions): DeadlineClock {
   const batch = o.batch ?? 500;
   const tick = async () => {
     const upTo = o.now();
@@ -36,6 +52,7 @@ export function startDeadlineClock(o: {
     for (;;) {
       const events = await o.store.lightEvents(mark, upTo, batch);
       for (const e of events) {
+        await o.guard?.();
         const r = await o.store.get(e.seq);
         // Still the instant this ticket's light changes at (a later action may have moved it).
         if (r && (e.kind === 'red' ? r.deadlineAt : r.yellowAt) === e.at) {
@@ -60,11 +77,20 @@ export function startDeadlineClock(o: {
   const alreadySupervised = async (seq: number, deadline: number) =>
     (await o.store.timeline(seq)).some((t) => t.role === 'system' && t.action === 'supervise' && t.at >= deadline);
   let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    tick().catch((e: unknown) => o.log?.warn({ err: e }, 'deadline clock: tick failed')).finally(() => (busy = false));
-  }, o.intervalMs ?? 10_000);
-  timer.unref();
-  return { tick, stop: () => clearInterval(timer) };
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    tick,
+    start() {
+      timer ??= setInterval(() => {
+        if (busy) return;
+        busy = true;
+        tick().catch((e: unknown) => o.log?.warn({ err: e }, 'deadline clock: tick failed')).finally(() => (busy = false));
+      }, o.intervalMs ?? 10_000);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
 }

@@ -32,7 +32,7 @@ export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now'
       const stored = await store.insert({
         input, gridCode, createdAt: t, state, reportedBy, reporterRole: reporter.role, clientId: o.clientId, crs: o.crs, observedAt: o.observedAt,
         searchText: placeNames(deps.net, gridCode),
-        kpi: kpiDelta(null, state, entry, CITY_CODE, clock.workingMsBetween),
+        kpi: kpiDelta(null, state, entry, CITY_CODE, clock.workingMsBetween, input.source),
       });
       if (stored.created) {
         deps.components?.ticketChanged(stored.record);
@@ -51,7 +51,7 @@ export function loopService(deps: Pick<AppDeps, 'net' | 'store' | 'live' | 'now'
       };
       const o: Outcome = act(r, action, ctx);
       if (!o.ok) return o;
-      const stored = await store.transition(r.seq, r.version, o.next, o.entry, kpiDelta(r, o.next, o.entry, CITY_CODE, clock.workingMsBetween));
+      const stored = await store.transition(r.seq, r.version, o.next, o.entry, kpiDelta(r, o.next, o.entry, CITY_CODE, clock.workingMsBetween, r.source));
       if (stored === 'conflict') return { ok: false, status: 409, message: `version: the ticket changed while ${action.action} was decided; reload it and try again` };
       const after: TicketRecord = { ...r, ...o.next };
       const shown = view(after, 'none');

@@ -35,6 +35,8 @@ export interface IngestDeps {
   now: () => number;
   /** The oldest instant a fix may carry (the tracks' retention). */
   oldest: () => number;
+  /** Each fix stored and shown here (the cluster relays them to the other nodes' walls). */
+  onAccepted?: (device: DeviceInfo, fix: Fix) => void;
 }
 
 /** `mayWrite(device)`: whether the caller may send this device's fixes (null: yes). */
@@ -71,6 +73,7 @@ export function patrolIngest(d: IngestDeps) {
       const grid = d.locator.gridAt(f.lon, f.lat);
       d.live.update(devices[j].index, f, grid);
       d.coverage.add(devices[j], f, grid, today);
+      d.onAccepted?.(devices[j], f);
     }
     return { accepted: fixes.length - dropped.size, duplicates: stored.duplicates.map((j) => from[j]), rejected };
   };

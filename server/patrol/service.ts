@@ -16,6 +16,8 @@ import { NearestWorkers } from './nearest.ts';
 import { Coverage } from './coverage.ts';
 import type { TicketRecord } from '../domain/ticket.ts';
 import type { TicketStore } from '../store/types.ts';
+import type { Fix } from '../domain/fix.ts';
+import { localSingletons, type Singletons } from '../cluster/singleton.ts';
 
 export interface PatrolOptions {
   net: Net;
@@ -41,7 +43,17 @@ export function createPatrol(o: PatrolOptions) {
   const live = new LivePositions({ roster, now: o.now, offlineAfterMs: o.offlineAfterMs, intervalMs: o.frameIntervalMs, onTask: (device) => tasks.has(device) });
   const nearest = new NearestWorkers(live, roster, o.now);
   const coverage = new Coverage(o.net, o.locator, o.now);
-  const ingestFixes = patrolIngest({ roster, tracks: o.tracks, live, coverage, locator: o.locator, now: o.now, oldest });
+  // With several nodes (server/cluster/) each node's walls see the fixes every node took in:
+  // what is accepted here goes to `relay`, and what a peer accepted comes in by `applyPeer`.
+  let relay: ((device: DeviceInfo, fix: Fix) => void) | null = null;
+  let taskRelay: ((r: Pick<TicketRecord, 'seq' | 'status' | 'assignee'>) => void) | null = null;
+  const ingestFixes = patrolIngest({ roster, tracks: o.tracks, live, coverage, locator: o.locator, now: o.now, oldest, onAccepted: (d, f) => relay?.(d, f) });
+  const taskChangedHere = (r: Pick<TicketRecord, 'seq' | 'status' | 'assignee'>) => {
+    for (const device of tasks.changed(r)) {
+      const info = roster.get(device);
+      if (info) live.refreshTask(info.index);
+    }
+  };
   // Fixes wait in the track store's memory until compaction: at a gateway's rate (50,000 a
   // second) a minute's worth is ~0.75 GB, so past this many it compacts without waiting.
   let sinceCompaction = 0;
@@ -92,11 +104,25 @@ export function createPatrol(o: PatrolOptions) {
     coverage,
     /** A ticket changed: its worker's "on a task" colour follows. */
     taskChanged(r: Pick<TicketRecord, 'seq' | 'status' | 'assignee'>): void {
-      for (const device of tasks.changed(r)) {
-        const info = roster.get(device);
-        if (info) live.refreshTask(info.index);
-      }
+      taskChangedHere(r);
+      taskRelay?.({ seq: r.seq, status: r.status, assignee: r.assignee });
     },
+    /** Where fixes accepted here go (the cluster's positions relay). */
+    relayFixesTo(f: (device: DeviceInfo, fix: Fix) => void): void {
+      relay = f;
+    },
+    /** Where task changes made here go (the cluster tells the other nodes). */
+    relayTasksTo(f: (r: Pick<TicketRecord, 'seq' | 'status' | 'assignee'>) => void): void {
+      taskRelay = f;
+    },
+    /** A fix another node accepted (and stored): shown and counted here as if taken in here. */
+    applyPeer(device: DeviceInfo, fix: Fix): void {
+      const grid = o.locator.gridAt(fix.lon, fix.lat);
+      live.update(device.index, fix, grid);
+      coverage.add(device, fix, grid);
+    },
+    /** A ticket change another node made: the worker's "on a task" colour follows here too. */
+    taskChangedByPeer: taskChangedHere,
     tracks: o.tracks,
     retentionDays,
     oldest,
@@ -154,7 +180,7 @@ export const coverageRebuilt = new WeakMap<Patrol, Promise<{ devices: number; fi
 /** Runs patrol in the app: the newest fixes back on the wall after a restart, frames to walls
  * every half second, tracks compacted every minute and whole days past the retention
  * dropped; all stopped when the app closes. */
-export async function startPatrol(app: FastifyInstance, patrol: Patrol, live: Live, store: TicketStore): Promise<void> {
+export async function startPatrol(app: FastifyInstance, patrol: Patrol, live: Live, store: TicketStore, singletons: Singletons = localSingletons()): Promise<void> {
   await patrol.restore(store);
   // In the background: a wall asking meanwhile sees today's coverage filling in.
   const rebuilt = patrol.rebuildCoverage().then(
@@ -165,17 +191,22 @@ export async function startPatrol(app: FastifyInstance, patrol: Patrol, live: Li
   live.positions.snapshotFrom((area) => patrol.live.snapshot(area));
   live.positions.fixesTo((p, raw) => patrol.ingestBatch(p, raw));
   patrol.live.start(live.positions);
-  let dropped = -1;
-  const housekeeping = setInterval(() => {
-    void (async () => {
-      await patrol.tracks.compact();
-      const keepFrom = dayCST(patrol.oldest());
-      if (keepFrom !== dropped) (await patrol.tracks.dropDaysBefore(keepFrom), (dropped = keepFrom));
-    })().catch((e: unknown) => app.log.error({ err: e }, 'patrol: track housekeeping failed'));
-  }, TRACK_COMPACT_INTERVAL_MS);
-  housekeeping.unref();
+  // Compaction and retention: on one node of several (the track store is shared), both
+  // idempotent, so an overlap while a lease changes hands does no harm.
+  const housekeeping = singletons.runOnce('track-housekeeping', () => {
+    let dropped = -1;
+    const timer = setInterval(() => {
+      void (async () => {
+        await patrol.tracks.compact();
+        const keepFrom = dayCST(patrol.oldest());
+        if (keepFrom !== dropped) (await patrol.tracks.dropDaysBefore(keepFrom), (dropped = keepFrom));
+      })().catch((e: unknown) => app.log.error({ err: e }, 'patrol: track housekeeping failed'));
+    }, TRACK_COMPACT_INTERVAL_MS);
+    timer.unref();
+    return () => clearInterval(timer);
+  });
   app.addHook('onClose', async () => {
-    clearInterval(housekeeping);
+    await housekeeping.stop();
     patrol.live.stop();
   });
 }

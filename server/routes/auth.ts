@@ -56,7 +56,7 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (app, { access, ses
     const { username, password } = req.body;
     req.audit = { actor: username, kind: 'auth.login.failed' };
     const t = now();
-    const wait = Math.max(lockout.waitMs(`user:${username}`, t), lockout.waitMs(`ip:${req.ip}`, t));
+    const wait = Math.max(await lockout.waitMs(`user:${username}`, t), await lockout.waitMs(`ip:${req.ip}`, t));
     if (wait > 0) {
       reply.header('retry-after', Math.ceil(wait / 1000));
       return sendError(reply, 429, `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
@@ -64,11 +64,11 @@ export const authRoutes: FastifyPluginAsync<AppDeps> = async (app, { access, ses
     const a = await access.account(username);
     const ok = await checkPassword(a && !a.disabled ? a.passwordHash : null, password);
     if (!ok || !a) {
-      lockout.fail(`user:${username}`, t);
-      lockout.fail(`ip:${req.ip}`, t);
+      await lockout.fail(`user:${username}`, t);
+      await lockout.fail(`ip:${req.ip}`, t);
       return sendError(reply, 401, 'username or password is wrong');
     }
-    lockout.clear(`user:${username}`);
+    await lockout.clear(`user:${username}`);
     req.audit = { actor: username, kind: 'auth.login' };
     return answer(req, reply, await sessions.open('account', username));
   });

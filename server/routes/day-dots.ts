@@ -7,7 +7,8 @@
 //   n bytes      the header, UTF-8 JSON, space-padded so the columns start 4-byte aligned:
 //                { format, area, date, count, watermark, serverTime, statuses, lights, categories, columns }
 //   columns      Float32 lon · Float32 lat · Uint32 seq · Uint32 version ·
-//                Uint8 status · Uint8 light · Uint8 category     (count values each, little-endian)
+//                Uint8 status · Uint8 light · Uint8 category · Uint8 supervised (督办 given, capped
+//                at 255)     (count values each, little-endian)
 //
 // `columns` names each column with its type and its byte offset from the end of the header
 // (4 + n), so a reader needs nothing else; status, light and category are indexes into the
@@ -31,7 +32,7 @@ export const DAY_DOTS_FORMAT = 'day-dots/1';
 export const DOT_LIGHTS = ['none', 'green', 'yellow', 'red'] as const;
 const DAY_MS = 86_400_000;
 /** The columns in order: name, type, bytes per value (4-byte ones first, so all stay aligned). */
-const COLUMNS = [['lon', 'float32', 4], ['lat', 'float32', 4], ['seq', 'uint32', 4], ['version', 'uint32', 4], ['status', 'uint8', 1], ['light', 'uint8', 1], ['category', 'uint8', 1]] as const;
+const COLUMNS = [['lon', 'float32', 4], ['lat', 'float32', 4], ['seq', 'uint32', 4], ['version', 'uint32', 4], ['status', 'uint8', 1], ['light', 'uint8', 1], ['category', 'uint8', 1], ['supervised', 'uint8', 1]] as const;
 
 interface Query { area?: string; date?: string }
 
@@ -59,7 +60,7 @@ export const dayDotsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     schema: {
       summary: "A CST day's tickets of an area (default: the caller's scope; today by default) as dots for the map, in a columnar binary: "
         + 'uint32 LE header length, a JSON header (format, area, date, count, watermark, serverTime, statuses, lights, categories, columns with byte offsets), '
-        + 'then Float32 lon, Float32 lat, Uint32 seq, Uint32 version, Uint8 status, Uint8 light, Uint8 category. No personal data.',
+        + 'then Float32 lon, Float32 lat, Uint32 seq, Uint32 version, Uint8 status, Uint8 light, Uint8 category, Uint8 supervised (督办 count, capped at 255). No personal data.',
       querystring: {
         type: 'object',
         additionalProperties: false,
@@ -111,6 +112,7 @@ export const dayDotsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     const status = column(Uint8Array, 'status');
     const light = column(Uint8Array, 'light');
     const category = column(Uint8Array, 'category');
+    const supervised = column(Uint8Array, 'supervised');
     for (let i = 0; i < n; i++) {
       const d = dots[i];
       seq[i] = d[0];
@@ -119,6 +121,7 @@ export const dayDotsRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
       status[i] = statusIndex.get(d[3]) ?? 255;
       category[i] = categoryIndex.get(d[4]) ?? 255;
       version[i] = d[5];
+      supervised[i] = Math.min(d[9], 255);
       let l = lightIndex(d, now);
       if (l < 0) {
         // Rare (a paused ticket's light stands still): ask the ticket itself, as a reader would.

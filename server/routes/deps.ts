@@ -45,6 +45,8 @@ export interface AppDeps {
   components: ComponentRegistry;
   /** Cameras: the register, its point index, live status, video addresses. */
   cameras: Cameras;
+  /** With several nodes: can this node reach Redis now? null on a single node. */
+  redisUp: (() => boolean) | null;
 }
 
 /** Requests per minute: writes per principal, sign-ins per address. */

@@ -1,28 +1,38 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from './deps.ts';
 
-export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, now }) => {
+// With several nodes (REDIS_URL) the answer says whether this node reaches Redis. A node
+// that does not answers 503 `{"status":"unavailable","redis":"down"}`: it refuses new walls
+// and its rate-limited routes fail, so a balancer's health check should take it out of
+// rotation until Redis is back (then 200 again, by itself). A single node has no `redis`.
+export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, now, redisUp }) => {
   const started = now(); // this app's start, on its clock
+  const health = {
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['ok', 'unavailable'] },
+      redis: { type: 'string', enum: ['ok', 'down'], description: 'Only with several nodes (REDIS_URL).' },
+      uptimeS: { type: 'number' },
+      grids: { type: 'integer' },
+      tickets: { type: 'integer' },
+    },
+  } as const;
   app.get('/api/health', {
     config: { access: { roles: 'public' } },
     schema: {
-      summary: 'Liveness and the size of what is served',
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            status: { type: 'string' },
-            uptimeS: { type: 'number' },
-            grids: { type: 'integer' },
-            tickets: { type: 'integer' },
-          },
-        },
-      },
+      summary: 'Liveness and the size of what is served; 503 on a node that lost Redis',
+      response: { 200: health, 503: health },
     },
-  }, async () => ({
-    status: 'ok',
-    uptimeS: Math.round((now() - started) / 1000),
-    grids: net.features.grid.features.length,
-    tickets: await store.total(),
-  }));
+  }, async (_req, reply) => {
+    const redis = redisUp ? (redisUp() ? 'ok' : 'down') : undefined;
+    const body = {
+      status: redis === 'down' ? 'unavailable' : 'ok',
+      ...(redis ? { redis } : {}),
+      uptimeS: Math.round((now() - started) / 1000),
+      grids: net.features.grid.features.length,
+      tickets: await store.total(),
+    };
+    if (redis === 'down') reply.code(503).header('retry-after', 5);
+    return body;
+  });
 };

@@ -4,16 +4,17 @@
 // of a district, departments).
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from './deps.ts';
-import { figures, type Counts, type Dimension } from '../domain/kpi.ts';
+import { AREA_BOUND, areaBoundBasis, figures, type Counts, type Dimension } from '../domain/kpi.ts';
 import { dateCST, dayCST, dayStartMs } from '../domain/day.ts';
 import { areaPrefix } from '../net/hierarchy.ts';
 import { CITY_CODE } from '../net/codes.ts';
+import { SOURCES } from '../domain/ticket.ts';
 import { sendError } from '../http/errors.ts';
 import { areaCode } from './schemas.ts';
 
 export const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a CST date, YYYY-MM-DD' } as const;
 export const KPI_READERS = ['admin', 'leader', 'dispatcher', 'display', 'integration'] as const;
-const RANKS = ['district', 'street', 'community', 'grid', 'department', 'platform', 'item'] as const;
+const RANKS = ['district', 'street', 'community', 'grid', 'department', 'platform', 'item', 'source'] as const;
 const CODE_LENGTH: Record<string, number> = { district: 6, street: 9, community: 12, grid: 15 };
 
 export interface Range { from?: string; to?: string }
@@ -79,7 +80,7 @@ export const kpiRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, 
   app.get<{ Querystring: Range & { by: (typeof RANKS)[number]; area?: string } }>('/api/kpi/ranking', {
     config: { access: { roles: KPI_READERS, area: (req) => (req.query as { area?: string }).area } },
     schema: {
-      summary: 'A ranking (月度考核): the districts, streets, communities or grids under an area, or the departments, platforms or items, by on-time rate then closure rate',
+      summary: 'A ranking (月度考核): the districts, streets, communities or grids under an area, or the departments, platforms, items or sources (channels) of an area (the city\'s, a district\'s or a street\'s; a community or grid answers with its street\'s, named in `basis`), by on-time rate then closure rate',
       querystring: {
         type: 'object', additionalProperties: false, required: ['by'],
         properties: { by: { type: 'string', enum: RANKS }, area: areaCode, from: DATE, to: DATE },
@@ -91,19 +92,26 @@ export const kpiRoutes: FastifyPluginAsync<AppDeps> = async (app, { net, store, 
     if (typeof range === 'string') return sendError(reply, 400, range);
     const scope = q.area ?? req.principal!.scope;
     let rows: { key: string; counts: Counts }[];
+    /** The area whose figures these are: a community's or grid's departments are its street's. */
+    let basis = scope;
     if (q.by in CODE_LENGTH) {
       const length = CODE_LENGTH[q.by];
       const prefix = scope === CITY_CODE ? CITY_CODE.slice(0, 4) : scope;
       if (prefix.length >= length) return sendError(reply, 400, `by: ${q.by} is not below the area ${scope}`);
       rows = await kpi.byKey('area', range.fromDay, range.toDay, { prefix, length, except: CITY_CODE });
-    } else {
-      if (req.principal!.scope !== CITY_CODE) return sendError(reply, 403, `by: a ranking of ${q.by} is city-wide; your scope is ${req.principal!.scope}`);
+    } else if (scope === CITY_CODE) {
       rows = await kpi.byKey(q.by as Dimension, range.fromDay, range.toDay);
+    } else {
+      const dim = AREA_BOUND[q.by as keyof typeof AREA_BOUND];
+      basis = areaBoundBasis(dim, scope);
+      const own = req.principal!.scope;
+      if (own !== CITY_CODE && !basis.startsWith(own)) return sendError(reply, 403, `area: ${q.by} figures are kept per ${basis.length === 6 ? 'district' : 'street'}; ${basis}, the one of ${scope}, is wider than your scope ${own}`);
+      rows = await kpi.ofArea(dim, basis, range.fromDay, range.toDay);
     }
-    const name = (k: string) => net.areas.get(k)?.name ?? departments.byCode.get(k)?.name ?? departments.platforms.find((p) => p.code === k)?.name ?? catalogue.byCode.get(k)?.name ?? k;
+    const name = (k: string) => net.areas.get(k)?.name ?? departments.byCode.get(k)?.name ?? departments.platforms.find((p) => p.code === k)?.name ?? catalogue.byCode.get(k)?.name ?? SOURCES.find((x) => x.code === k)?.name ?? k;
     const items = rows.map((r) => ({ key: r.key, name: name(r.key), ...figures(r.counts) }))
       .sort((a, b) => (b.onTimeRate ?? -1) - (a.onTimeRate ?? -1) || (b.closureRate ?? -1) - (a.closureRate ?? -1) || b.received - a.received);
-    return { by: q.by, area: scope, from: dayDate(range.fromDay), to: dayDate(range.toDay - 1), items: items.map((r, i) => ({ rank: i + 1, ...r })) };
+    return { by: q.by, area: scope, basis, basisName: net.areas.get(basis)?.name ?? basis, from: dayDate(range.fromDay), to: dayDate(range.toDay - 1), items: items.map((r, i) => ({ rank: i + 1, ...r })) };
   });
 };
 

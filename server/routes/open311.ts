@@ -22,7 +22,7 @@ import { loopService } from '../loop/service.ts';
 import { inScope, scopePrefix, type Principal } from '../auth/principal.ts';
 import type { Role } from '../auth/roles.ts';
 import { parseJson } from '../http/json-body.ts';
-import { StorageFullError } from '../store/errors.ts';
+import { isToldStorageError } from '../store/errors.ts';
 import {
   serviceCode, ticketIdPattern, postBody, listQuery, jurisdictionQuery, serviceSchema, definitionSchema, requestSchema, postAnswer, IDEMPOTENCY_KEY,
   type PostBody, type ListQuery,
@@ -175,7 +175,7 @@ async function georeport(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode <= 599 ? err.statusCode : 500;
     if (status >= 500) req.log.error(err);
-    const told = status < 500 || err instanceof StorageFullError;
+    const told = status < 500 || isToldStorageError(err);
     return sendGeoError(reply, status, told ? asSent(String(err.message)) : 'internal error');
   });
   app.setNotFoundHandler(open311Unrouted);

@@ -23,7 +23,7 @@ import { loopService } from '../loop/service.ts';
 import { presentTicket } from '../domain/present.ts';
 import { sendError } from '../http/errors.ts';
 import { textProblem } from '../http/text.ts';
-import { StorageFullError } from '../store/errors.ts';
+import { isToldStorageError } from '../store/errors.ts';
 import { createPhotoFiles, PHOTO_MAX_BYTES, type PhotoFiles, type Received, type StoredFile } from '../store/photo-files.ts';
 import { errorSchema, ticket } from './schemas.ts';
 import { ticketOfRequest } from './ticket-of-request.ts';
@@ -54,7 +54,7 @@ class Refusal extends Error {
 
 /** @fastify/multipart's and busboy's errors, in words that name the field. */
 function formError(e: unknown): unknown {
-  if (e instanceof Refusal || e instanceof StorageFullError) return e;
+  if (e instanceof Refusal || isToldStorageError(e)) return e;
   const code = (e as { code?: string }).code;
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE': return new Refusal(413, `file: larger than ${PHOTO_MAX_BYTES / 2 ** 20} MB`);

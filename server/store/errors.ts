@@ -11,6 +11,20 @@ export class StorageFullError extends Error {
   }
 }
 
+/** The database could not be reached or did not answer in time (PostgreSQL restarting,
+ * a lost connection, a statement past its timeout): 503, the client may try again; what
+ * was not acknowledged was not stored (a statement is its own transaction, or rolled back). */
+export class StoreUnavailableError extends Error {
+  readonly statusCode = 503;
+  constructor(cause?: unknown) {
+    super('storage: the database is unavailable or did not answer in time; try again shortly', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Storage errors whose message is told to the client (not a bare "internal error"). */
+export const isToldStorageError = (e: unknown): boolean => e instanceof StorageFullError || e instanceof StoreUnavailableError;
+
 /** Another process has the data directory open. */
 export class DataDirInUseError extends Error {
   constructor(readonly dataDir: string, readonly holder: string) {

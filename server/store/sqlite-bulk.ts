@@ -19,7 +19,8 @@ import type { NewTicket } from './types.ts';
 import { insertSql, searchTextOf, TICKET_COLUMNS, ticketValues, TIMELINE_COLUMNS, timelineValues } from './sqlite-tickets.ts';
 import { KPI_COLUMNS } from './sqlite-kpi.ts';
 
-export interface BulkWriter {
+/** The rows a seed writes, whatever the store. */
+export interface BulkRows {
   /** Stores a ticket as it stands at the end (its final loop state) and its search text;
    * answers its sequence. */
   ticket(t: NewTicket): number;
@@ -33,6 +34,18 @@ export interface BulkWriter {
   kpi(dim: Dimension, key: string, day: number, counts: ArrayLike<number>): void;
   /** The same from a row in the order of KPI_COLUMNS. */
   kpiRow(values: readonly unknown[]): void;
+}
+
+/** A kpi row in the order of KPI_COLUMNS, written into `out` (reused: no array per row). */
+export function kpiRowValues(out: unknown[], dim: Dimension, key: string, day: number, counts: ArrayLike<number>): unknown[] {
+  out[0] = dim;
+  out[1] = key;
+  out[2] = day;
+  for (let i = 0; i < counts.length; i++) out[3 + i] = counts[i];
+  return out;
+}
+
+export interface BulkWriter extends BulkRows {
   /** Commits what is written so far and starts the next transaction. */
   commit(): void;
   /** Commits, builds the indexes, and leaves the store as the server opens it. */
@@ -113,11 +126,7 @@ export function sqliteBulkWriter(db: Database.Database): BulkWriter {
       timeline++;
     },
     kpi(dim, key, day, counts) {
-      kpiValues[0] = dim;
-      kpiValues[1] = key;
-      kpiValues[2] = day;
-      for (let i = 0; i < counts.length; i++) kpiValues[3 + i] = counts[i];
-      writer.kpiRow(kpiValues);
+      writer.kpiRow(kpiRowValues(kpiValues, dim, key, day, counts));
     },
     kpiRow(values) {
       kpiRowsOf.add(values);

@@ -2,7 +2,7 @@
 // and CST day, added to in the same transaction as the report or transition they count.
 // A period is a primary-key range scan: a year of one key is ≤ 366 rows.
 import type Database from 'better-sqlite3';
-import { COUNTERS, zeroCounts, type Counts, type Dimension, type KpiDelta } from '../domain/kpi.ts';
+import { AREA_BOUND_END, areaBoundKey, COUNTERS, zeroCounts, type AreaBoundDimension, type Counts, type Dimension, type KpiDelta } from '../domain/kpi.ts';
 import type { KpiStore } from './types.ts';
 
 export const KPI_SCHEMA = `
@@ -55,6 +55,7 @@ export function sqliteKpiStore(db: Database.Database): KpiStore {
   // Keys of one dimension, optionally those under an area prefix at one code length.
   const ranked = db.prepare(`SELECT key, ${SUMS} FROM kpi WHERE dim = ? AND key >= ? AND key < ? AND length(key) = ? AND key <> ? AND day >= ? AND day < ? GROUP BY key`);
   const rankedAll = db.prepare(`SELECT key, ${SUMS} FROM kpi WHERE dim = ? AND day >= ? AND day < ? GROUP BY key`);
+  const ofArea = db.prepare(`SELECT key, ${SUMS} FROM kpi WHERE dim = ? AND key >= ? AND key < ? AND day >= ? AND day < ? GROUP BY key`);
   return {
     async total(dim: Dimension, key: string, fromDay: number, toDay: number) {
       return toCounts(total.get(dim, key, fromDay, toDay) as Record<string, number>);
@@ -65,6 +66,11 @@ export function sqliteKpiStore(db: Database.Database): KpiStore {
     async byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number; except?: string }) {
       const rows = (under ? ranked.all(dim, under.prefix, under.prefix + ':', under.length, under.except ?? '', fromDay, toDay) : rankedAll.all(dim, fromDay, toDay)) as (Record<string, number> & { key: string })[];
       return rows.map((r) => ({ key: r.key, counts: toCounts(r) }));
+    },
+    async ofArea(dim: AreaBoundDimension, area: string, fromDay: number, toDay: number) {
+      const from = areaBoundKey(area, '');
+      const rows = ofArea.all(dim, from, from + AREA_BOUND_END, fromDay, toDay) as (Record<string, number> & { key: string })[];
+      return rows.map((r) => ({ key: r.key.slice(from.length), counts: toCounts(r) }));
     },
   };
 }

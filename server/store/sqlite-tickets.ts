@@ -86,11 +86,11 @@ export function migrateTickets(db: Database.Database): void {
   db.exec(INDEXES);
 }
 
-type Row = Record<string, string | number | null>;
+export type Row = Record<string, string | number | null>;
 
 /** A ticket row as a record. Written out field by field: the generic version (a loop over
  * LOOP_COLUMNS and object spreads) cost ~20 µs a row, 4 % of a write's CPU. */
-function fromRow(r: Row): TicketRecord {
+export function fromRow(r: Row): TicketRecord {
   const reported = r.status === 'reported';
   const record: TicketRecord = {
     status: r.status as TicketRecord['status'], version: r.version as number, gridCode: r.grid_code as string,
@@ -119,7 +119,7 @@ function fromRow(r: Row): TicketRecord {
 /** The loop state's own fields (not the photo counts, nor who reported and how). */
 const STATE_COLUMNS = LOOP_COLUMNS.filter(([field]) => field !== 'photos' && field !== 'reportedBy' && field !== 'clientId' && field !== 'crs') as [keyof LoopState, string, string][];
 /** The loop's columns and their values for an UPDATE or INSERT. */
-function loopValues(s: LoopState): Record<string, unknown> {
+export function loopValues(s: LoopState): Record<string, unknown> {
   const out: Record<string, unknown> = { status: s.status, department: s.department };
   for (const [field, column] of STATE_COLUMNS) {
     const val = s[field];
@@ -324,7 +324,7 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
     async dots(q: CountQuery) {
       const w = where(q);
       // Rows as arrays (no object per row); in tickets_created's order, so no sort.
-      const sql = `SELECT seq, lon, lat, status, category, version, yellow_at, deadline_at, on_time FROM tickets ${w.sql} ORDER BY created_at`;
+      const sql = `SELECT seq, lon, lat, status, category, version, yellow_at, deadline_at, on_time, supervised FROM tickets ${w.sql} ORDER BY created_at`;
       return prepare(sql).raw().all(...w.params) as TicketDot[];
     },
     async positions(q: CountQuery): Promise<TicketPositions> {
@@ -349,14 +349,7 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
         `SELECT substr(grid_code, 1, ?) AS child, status, category, count(*) AS n FROM tickets ${w.sql}
          GROUP BY child, status, category`,
       ).all(childLength, ...w.params) as { child: string; status: string; category: string; n: number }[];
-      const out: TicketCounts = { total: 0, byStatus: {}, byCategory: {}, byChild: {} };
-      for (const r of rows) {
-        out.total += r.n;
-        out.byStatus[r.status] = (out.byStatus[r.status] ?? 0) + r.n;
-        out.byCategory[r.category] = (out.byCategory[r.category] ?? 0) + r.n;
-        out.byChild[r.child] = (out.byChild[r.child] ?? 0) + r.n;
-      }
-      return out;
+      return ticketCounts(rows);
     },
     total: async () => totalStmt.get() as number,
     openWithComponent: async () => openComponentsStmt.all() as { seq: number; component: string; status: Status; description: string }[],
@@ -369,3 +362,16 @@ export function sqliteTicketStore(db: Database.Database, commit: GroupCommit = g
 }
 
 export type { TicketInput };
+
+/** Counts of an area's tickets from rows grouped by (child area, status, category): the
+ * same for every store. */
+export function ticketCounts(rows: readonly { child: string; status: string; category: string; n: number }[]): TicketCounts {
+  const out: TicketCounts = { total: 0, byStatus: {}, byCategory: {}, byChild: {} };
+  for (const r of rows) {
+    out.total += r.n;
+    out.byStatus[r.status] = (out.byStatus[r.status] ?? 0) + r.n;
+    out.byCategory[r.category] = (out.byCategory[r.category] ?? 0) + r.n;
+    out.byChild[r.child] = (out.byChild[r.child] ?? 0) + r.n;
+  }
+  return out;
+}

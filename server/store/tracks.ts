@@ -1,7 +1,7 @@
 // The track store: every grid phone's fixes, kept per device and CST day, read back as a
 // device's track between two instants. One interface, asynchronous because the PostgreSQL
-// store of the scale-out issue will implement it too; the embedded one is
-// sqlite-tracks.ts, and tests/store/track-store.conformance.ts says what both must do.
+// store implements it too (pg/tracks.ts); the embedded one is sqlite-tracks.ts, and
+// tests/store/track-store.conformance.ts says what both must do.
 //
 //   const { stored, duplicates } = await tracks.append(fixes);   // committed when it resolves
 //   const today = await tracks.track('w-0001', dayStartMs(d), dayStartMs(d + 1));
@@ -25,9 +25,12 @@ export interface AppendResult {
 export interface TrackStats {
   /** Fixes stored, every tier. */
   positions: number;
-  /** Bytes of the track database's pages in use (tables and indexes; free pages not counted). */
+  /** Bytes of the track tables and their indexes on disk. SQLite: the pages in use (free
+   * pages not counted). PostgreSQL: pg_total_relation_size of every track table (all day
+   * partitions, indexes, TOAST), which counts the free space in pages until vacuum reuses it. */
   bytes: number;
-  /** The database file's size (with free pages), and its write-ahead log's. */
+  /** SQLite: the database file's size (with free pages), and its write-ahead log's.
+   * PostgreSQL: fileBytes = bytes, walBytes 0 (the server's WAL is shared, not the store's). */
   fileBytes: number;
   walBytes: number;
   devices: number;

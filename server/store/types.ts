@@ -4,7 +4,7 @@ import type { TrackStore } from './tracks.ts';
 import type { CameraStatusStore } from './cameras.ts';
 import type { Status, TicketInput, TicketRecord } from '../domain/ticket.ts';
 import type { LoopState, TimelineEntry } from '../domain/loop.ts';
-import type { Counts, Dimension, KpiDelta } from '../domain/kpi.ts';
+import type { AreaBoundDimension, Counts, Dimension, KpiDelta } from '../domain/kpi.ts';
 import type { Role } from '../auth/roles.ts';
 
 export interface TicketQuery {
@@ -86,11 +86,14 @@ export interface KpiStore {
   /** Every key of a dimension with its sums; for areas, those under `prefix` of one code
    * length, but `except` (the city's code is as long as a district's). */
   byKey(dim: Dimension, fromDay: number, toDay: number, under?: { prefix: string; length: number; except?: string }): Promise<{ key: string; counts: Counts }[]>;
+  /** The departments, platforms, items or sources of one district or street (an area-bound
+   * dimension, server/domain/kpi.ts) with their sums, keyed by their own codes. */
+  ofArea(dim: AreaBoundDimension, area: string, fromDay: number, toDay: number): Promise<{ key: string; counts: Counts }[]>;
 }
 
 /** A ticket as a dot on the wall's map (GET /api/tickets/day-dots): the few columns a dot
  * needs, as a row of values. `onTime` as stored (1, 0, or null before closing). */
-export type TicketDot = [seq: number, lon: number, lat: number, status: Status, category: string, version: number, yellowAt: number | null, deadlineAt: number | null, onTime: 0 | 1 | null];
+export type TicketDot = [seq: number, lon: number, lat: number, status: Status, category: string, version: number, yellowAt: number | null, deadlineAt: number | null, onTime: 0 | 1 | null, supervised: number];
 
 /** Tickets' positions (WGS-84) and report instants (epoch ms), one index per ticket. */
 export interface TicketPositions {
@@ -161,7 +164,8 @@ export interface Stores {
   tracks: TrackStore;
   /** Cameras' last known status (store/cameras.ts). */
   cameras: CameraStatusStore;
-  close(): void;
+  /** Synchronous for SQLite; PostgreSQL ends its pool (awaited). */
+  close(): void | Promise<void>;
 }
 
 // ── Access: accounts, sessions, displays, devices, API keys ──────────────────────────

@@ -26,10 +26,12 @@ export interface DayDots extends DayDotsHeader {
   status: Uint8Array;
   light: Uint8Array;
   category: Uint8Array;
+  /** 督办 given to the ticket (capped at 255). */
+  supervised: Uint8Array;
 }
 
 const TYPES = { float32: Float32Array, uint32: Uint32Array, uint8: Uint8Array } as const;
-const NEEDED = { lon: 'float32', lat: 'float32', seq: 'uint32', version: 'uint32', status: 'uint8', light: 'uint8', category: 'uint8' } as const;
+const NEEDED = { lon: 'float32', lat: 'float32', seq: 'uint32', version: 'uint32', status: 'uint8', light: 'uint8', category: 'uint8', supervised: 'uint8' } as const;
 
 export function decodeDayDots(buf: ArrayBuffer): DayDots {
   if (buf.byteLength < 4) throw new Error('day-dots: too short');

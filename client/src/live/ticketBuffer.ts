@@ -15,11 +15,16 @@ export interface DotTicket {
   status: string;
   light: string | null;
   version: number;
+  /** 督办 given (live events carry it). */
+  supervised?: number;
 }
 
 const UNKNOWN = STATUS_CODES.length; // a status this build does not know: drawn as open, neutral
 const RED = LIGHT_CODES.indexOf('red');
 const GREEN = LIGHT_CODES.indexOf('green');
+
+/** Positions (lon, lat pairs) of some open tickets, as of a buffer version. */
+interface Marks { version: number; count: number; positions: Float32Array }
 
 /** TicketBuffer.split: the tickets drawn one by one, and the rest, aggregated. */
 export interface TicketSplit {
@@ -61,9 +66,12 @@ export class TicketBuffer {
   versions: Uint32Array;
   status: Uint8Array;
   light: Uint8Array;
+  /** 督办 given, per slot (capped at 255). */
+  supervised: Uint8Array;
   private seqs: Uint32Array;
   private slot = new Map<number, number>();
-  private overdueCache = { version: -1, count: 0, positions: new Float32Array(0) };
+  private overdueCache: Marks = { version: -1, count: 0, positions: new Float32Array(0) };
+  private supervisedCache: Marks = { version: -1, count: 0, positions: new Float32Array(0) };
   private tallyCache = { version: -1, open: new Uint32Array(LIGHT_CODES.length), done: 0 };
   private splitCache: { version: number; minLight: number; split: TicketSplit } | null = null;
 
@@ -75,6 +83,7 @@ export class TicketBuffer {
     this.versions = new Uint32Array(capacity);
     this.status = new Uint8Array(capacity);
     this.light = new Uint8Array(capacity);
+    this.supervised = new Uint8Array(capacity);
     this.seqs = new Uint32Array(capacity);
   }
 
@@ -125,6 +134,7 @@ export class TicketBuffer {
       this.positions[i * 2] = d.lon[i]!;
       this.positions[i * 2 + 1] = d.lat[i]!;
       this.versions[i] = d.version[i]!;
+      this.supervised[i] = d.supervised[i]!;
       this.paint(i, statusMap[d.status[i]!] ?? UNKNOWN, lightMap[d.light[i]!] ?? 0);
     }
     this.count = d.count;
@@ -148,6 +158,7 @@ export class TicketBuffer {
     this.positions[i * 2] = t.lon;
     this.positions[i * 2 + 1] = t.lat;
     this.versions[i] = t.version;
+    this.supervised[i] = Math.min(t.supervised ?? 0, 255);
     const s = (STATUS_CODES as readonly string[]).indexOf(t.status);
     this.paint(i, s < 0 ? UNKNOWN : s, Math.max(0, (LIGHT_CODES as readonly string[]).indexOf(t.light ?? 'none')));
     this.version++;
@@ -155,20 +166,29 @@ export class TicketBuffer {
 
   /** Positions of the open tickets that are overdue (red), for the map's halo. */
   overdue(): { count: number; positions: Float32Array } {
-    const c = this.overdueCache;
-    if (c.version === this.version) return c;
+    if (this.overdueCache.version !== this.version) this.overdueCache = this.openWhere((i) => this.light[i] === RED, this.overdueCache.positions);
+    return this.overdueCache;
+  }
+
+  /** Positions of the open tickets given a 督办, for their marks. */
+  supervisedOpen(): { count: number; positions: Float32Array } {
+    if (this.supervisedCache.version !== this.version) this.supervisedCache = this.openWhere((i) => this.supervised[i]! > 0, this.supervisedCache.positions);
+    return this.supervisedCache;
+  }
+
+  /** The open tickets' positions where `test` holds; a new object per version (deck.gl takes
+   * the data again only when it changes), the array reused while it is big enough. */
+  private openWhere(test: (i: number) => boolean, reuse: Float32Array): Marks {
     let n = 0;
-    for (let i = 0; i < this.count; i++) if (this.light[i] === RED && this.openFill[i * 4 + 3]! > 0) n++;
-    const positions = c.positions.length >= n * 2 ? c.positions : new Float32Array(Math.max(64, n * 4));
+    for (let i = 0; i < this.count; i++) if (this.openFill[i * 4 + 3]! > 0 && test(i)) n++;
+    const positions = reuse.length >= n * 2 ? reuse : new Float32Array(Math.max(64, n * 4));
     let k = 0;
     for (let i = 0; i < this.count; i++) {
-      if (this.light[i] !== RED || this.openFill[i * 4 + 3] === 0) continue;
+      if (this.openFill[i * 4 + 3] === 0 || !test(i)) continue;
       positions[k++] = this.positions[i * 2]!;
       positions[k++] = this.positions[i * 2 + 1]!;
     }
-    // A new object per version: deck.gl takes the halo's data again only when it changes.
-    this.overdueCache = { version: this.version, count: n, positions };
-    return this.overdueCache;
+    return { version: this.version, count: n, positions };
   }
 
   /** Open tickets per light (LIGHT_CODES order; an open one without a light counts as
@@ -218,8 +238,9 @@ export class TicketBuffer {
     return split;
   }
 
+  /** Open and at least `minLight`, or given a 督办 (always told apart, like the overdue). */
   private isDot(i: number, minLight: number): boolean {
-    return this.openFill[i * 4 + 3] !== 0 && Math.max(GREEN, this.light[i]!) >= minLight;
+    return this.openFill[i * 4 + 3] !== 0 && (Math.max(GREEN, this.light[i]!) >= minLight || this.supervised[i]! > 0);
   }
 
   private paint(i: number, status: number, light: number): void {
@@ -249,6 +270,7 @@ export class TicketBuffer {
     this.versions = grow(this.versions, 1);
     this.status = grow(this.status, 1);
     this.light = grow(this.light, 1);
+    this.supervised = grow(this.supervised, 1);
     this.seqs = grow(this.seqs, 1);
   }
 }

@@ -3,6 +3,7 @@
 // per-camera JS. Colours re-upload alone when a `camera` event changes one (a new colour
 // descriptor per colorVersion); positions never change. Registered once with the layer
 // registry; drawn while the view's layers include 'cameras'. A click opens the camera.
+import { uiScale } from '../layout/scale.ts';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import { getCameras, loadCameras, openCamera, subscribeCameras, type CameraColumns } from '../city/cameras.ts';
@@ -24,8 +25,8 @@ export function camerasLayer(c: CameraColumns): ScatterplotLayer {
     // Metres with pixel bounds: specks at city zoom, clear dots at street level.
     radiusUnits: 'meters',
     getRadius: 30,
-    radiusMinPixels: 1.6,
-    radiusMaxPixels: 8,
+    radiusMinPixels: 1.6 * uiScale(),
+    radiusMaxPixels: 8 * uiScale(),
     stroked: true,
     getLineColor: [10, 18, 32, 220],
     lineWidthUnits: 'pixels',

@@ -2,6 +2,7 @@
 // from the server's Float32Array, a fill per class and a ring per state computed once per
 // answer (typed arrays, no object per point), so 120,000 points cost no JS per frame.
 // Radius in metres with pixel bounds: points grow as the map zooms in.
+import { uiScale } from '../layout/scale.ts';
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { ComponentPoints, PlacesData } from '../city/components.ts';
 
@@ -46,8 +47,8 @@ export function componentsLayer(p: ComponentPoints) {
     },
     radiusUnits: 'meters',
     getRadius: 4,
-    radiusMinPixels: 1.2,
-    radiusMaxPixels: 9,
+    radiusMinPixels: 1.2 * uiScale(),
+    radiusMaxPixels: 9 * uiScale(),
     stroked: true,
     lineWidthUnits: 'pixels',
     pickable: true,
@@ -68,6 +69,7 @@ export function placesLayers(p: PlacesData, zoom: number) {
     getFillColor: (i) => KIND_STYLE[p.kind[i]].fill,
     getRadius: (i) => KIND_STYLE[p.kind[i]].px,
     radiusUnits: 'pixels',
+    radiusScale: uiScale(),
     stroked: true,
     getLineColor: [10, 20, 30],
     lineWidthMinPixels: 1.5,
@@ -78,7 +80,7 @@ export function placesLayers(p: PlacesData, zoom: number) {
   const named = index.filter((i) => p.kind[i] !== 1);
   return [dots, new TextLayer<number>({
     id: `${PLACES_LAYER_ID}-names`, data: named, getPosition: (i) => [p.lon[i], p.lat[i]], getText: (i) => p.name[i],
-    getSize: 13, getColor: [230, 235, 245], getPixelOffset: [0, -14], characterSet: 'auto', fontFamily: 'sans-serif',
+    getSize: 13 * uiScale(), getColor: [230, 235, 245], getPixelOffset: [0, -14 * uiScale()], characterSet: 'auto', fontFamily: 'sans-serif',
     outlineWidth: 2, outlineColor: [10, 20, 30], fontSettings: { sdf: true },
   })];
 }

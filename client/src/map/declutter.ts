@@ -1,5 +1,6 @@
 // Picks the labels that fit on screen without overlapping, in rule order, on a
 // spatial hash of 64-px cells. Runs on moveend, not per frame: a few ms for thousands.
+import { uiScale } from '../layout/scale.ts';
 import type { Map as MlMap } from 'maplibre-gl';
 import type { LabelLevel } from '../store.ts';
 import type { Label, LonLat } from '../types.ts';
@@ -60,20 +61,23 @@ export function declutter(map: MlMap, labels: Partial<Record<LabelLevel, Label[]
 
   for (const box of occluded(map)) insert(box);
 
+  // Sizes are design pixels (1080 high): a 4K wall draws them twice as big, as its panels.
+  const k = uiScale();
   for (const rule of LABEL_RULES) {
-    const pad = PAD[rule.level];
+    const pad = PAD[rule.level] * k;
+    const size = rule.size * k;
     if (zoom < rule.minZoom || zoom >= rule.maxZoom) continue;
     for (const l of labels[rule.level] ?? []) {
       const [lon, lat] = l.label;
       if (lon < w || lon > e || lat < s || lat > n) continue;
       const p = map.project(l.label);
-      const halfW = (l.name.length * rule.size) / 2 + pad;
-      const halfH = rule.size / 2 + pad;
+      const halfW = (l.name.length * size) / 2 + pad;
+      const halfH = size / 2 + pad;
       if (p.x - halfW < 0 || p.x + halfW > width || p.y - halfH < 0 || p.y + halfH > height) continue;
       const box = [p.x - halfW + OFFSET, p.y - halfH + OFFSET, p.x + halfW + OFFSET, p.y + halfH + OFFSET];
       if (collides(box)) continue;
       insert(box);
-      out.push({ code: l.code, name: l.name, position: l.label, size: rule.size, color: rule.color });
+      out.push({ code: l.code, name: l.name, position: l.label, size, color: rule.color });
     }
   }
   return out;

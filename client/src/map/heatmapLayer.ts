@@ -8,7 +8,6 @@
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import { SolidPolygonLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import { cellToBoundary } from 'h3-js';
 import { registerLayers } from './layerRegistry.ts';
 import { getView, subscribeView } from '../view.ts';
 import { getHeat, parseMs, setHeatMode, setHeatWindow, subscribeHeat, type HeatMode, type HexAnswer } from '../heat/heatStore.ts';
@@ -16,6 +15,11 @@ import { getHeat, parseMs, setHeatMode, setHeatWindow, subscribeHeat, type HeatM
 export const HEATMAP_LAYER_ID = 'heatmap';
 /** Cold to hot, readable on the dark wall. */
 const COLORS: [number, number, number][] = [[25, 60, 120], [40, 120, 190], [70, 190, 170], [240, 220, 90], [245, 140, 50], [230, 50, 40]];
+
+// h3-js (~80 KB gzipped of the wall's script) is loaded when hexagons are first drawn.
+let h3: typeof import('h3-js') | null = null;
+let h3Loading: Promise<void> | null = null;
+let redrawHeat = (): void => {};
 
 /** Hex mode: every cell drawn so far, its outline in one array (closed rings of 7 points). */
 class HexCells {
@@ -34,7 +38,7 @@ class HexCells {
       if (this.index.has(c)) continue;
       this.index.set(c, this.index.size);
       this.startIndices.push(this.rings.length / 2);
-      for (const [lon, lat] of cellToBoundary(c, true)) this.rings.push(lon, lat);
+      for (const [lon, lat] of h3!.cellToBoundary(c, true)) this.rings.push(lon, lat);
       grew = true;
     }
     if (grew || !this.data) {
@@ -142,6 +146,18 @@ export function registerHeatmapLayer(): () => void {
     layers() {
       if (!getView().layers.has('heatmap')) return [];
       const s = getHeat();
+      if (s.mode === 'hex' && !h3) {
+        h3Loading ??= import('h3-js')
+          .then((m) => {
+            h3 = m;
+            redrawHeat();
+          })
+          .catch((e) => {
+            h3Loading = null; // tried again at the next redraw
+            console.warn('heatmap: h3-js did not load', e);
+          });
+        return [];
+      }
       const c = cached;
       if (!c || c.mode !== s.mode || c.positions !== s.positions || c.lo !== s.lo || c.hi !== s.hi || c.hex !== s.hex) {
         cached = { mode: s.mode, positions: s.positions, lo: s.lo, hi: s.hi, hex: s.hex, layers: build() };
@@ -149,6 +165,7 @@ export function registerHeatmapLayer(): () => void {
       return cached!.layers;
     },
     subscribe(redraw) {
+      redrawHeat = redraw;
       const a = subscribeHeat(redraw);
       const b = subscribeView(redraw);
       return () => {

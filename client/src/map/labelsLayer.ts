@@ -1,6 +1,7 @@
 // Area names drawn by deck.gl (no glyph server offline): CJK from the system font, outlined.
 import { TextLayer } from '@deck.gl/layers';
 import type { PlacedLabel } from './declutter.ts';
+import { uiScale } from '../layout/scale.ts';
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
 
@@ -17,7 +18,7 @@ export function labelsLayer(placed: PlacedLabel[]): TextLayer<PlacedLabel> {
     fontFamily: FONT,
     fontWeight: 600,
     fontSettings: { sdf: true, fontSize: 56, buffer: 8, radius: 12 },
-    outlineWidth: 4,
+    outlineWidth: 4 * uiScale(),
     outlineColor: [6, 12, 24, 235],
     getTextAnchor: 'middle',
     getAlignmentBaseline: 'center',

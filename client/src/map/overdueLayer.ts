@@ -51,3 +51,26 @@ export function overdueDotsLayer(data: OverdueData, version: number): Scatterplo
     updateTriggers: { getPosition: version },
   });
 }
+
+/** 督办: a gold ring round each open ticket given one, drawn over every dot, steady (no
+ * pulse: what is under 督办 stays marked, it is not news). Twice the dot's size, so it reads
+ * at city zoom on a wall without hiding the dot's light inside it. */
+export const SUPERVISED_RGB = [255, 196, 61] as const;
+
+export function supervisedLayer(data: OverdueData, version: number): ScatterplotLayer {
+  return new ScatterplotLayer({
+    id: 'tickets-supervised',
+    data,
+    radiusUnits: 'meters',
+    getRadius: 180,
+    radiusMinPixels: 6 * uiScale(),
+    radiusMaxPixels: 12 * uiScale(),
+    filled: false,
+    stroked: true,
+    getLineColor: [...SUPERVISED_RGB, 240],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2 * uiScale(),
+    pickable: false,
+    updateTriggers: { getPosition: version },
+  });
+}

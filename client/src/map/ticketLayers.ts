@@ -9,17 +9,17 @@ import { ScatterplotLayer } from '@deck.gl/layers';
 import type { TicketBuffer } from '../live/ticketBuffer.ts';
 import { uiScale } from '../layout/scale.ts';
 import { dotThreshold, haloBreathes } from './ticketDensity.ts';
-import { overdueDotsLayer, overdueLayer, type OverdueData } from './overdueLayer.ts';
+import { overdueDotsLayer, overdueLayer, supervisedLayer, type OverdueData } from './overdueLayer.ts';
 import { doneTicketsLayer, openTicketsLayer } from './ticketsLayer.ts';
 
 /** Muted blues, dark to light: volume as a calm texture the lights stand out of. */
 const HEX_RANGE: [number, number, number][] = [
-  [38, 58, 84],
-  [48, 74, 104],
-  [60, 92, 124],
-  [74, 112, 144],
-  [92, 134, 164],
-  [116, 158, 186],
+  [44, 68, 98],
+  [56, 86, 120],
+  [70, 106, 142],
+  [88, 128, 164],
+  [110, 152, 186],
+  [138, 180, 208],
 ];
 /** Hexagons about a community across (600 m), legible at city zoom. */
 const HEX_RADIUS_M = 600;
@@ -34,7 +34,7 @@ export function hexTicketsLayer(rest: { length: number; positions: Float32Array 
     gpuAggregation: true,
     colorRange: HEX_RANGE,
     colorScaleType: 'quantize',
-    opacity: 0.6,
+    opacity: 0.72,
     pickable: false,
     updateTriggers: { getPosition: version },
   });
@@ -76,21 +76,23 @@ export interface TicketLayers {
 
 /** A composer holding the last layers built, so a redraw with nothing new rebuilds nothing. */
 export function ticketLayerComposer(): (buf: TicketBuffer, zoom: number, now: number) => TicketLayers {
-  let built: { version: number; threshold: number | null; below: Layer[]; open: Layer; late: Layer; overdue: OverdueData } | null = null;
+  let built: { version: number; threshold: number | null; below: Layer[]; open: Layer; late: Layer; marks: Layer; overdue: OverdueData } | null = null;
   return (buf, zoom, now) => {
     const threshold = dotThreshold(zoom, buf.tally());
     if (built?.version !== buf.version || built.threshold !== threshold) {
       const late = buf.overdue();
       const overdue: OverdueData = { length: late.count, attributes: { getPosition: { value: late.positions, size: 2 } } };
+      const sup = buf.supervisedOpen();
+      const marks = supervisedLayer({ length: sup.count, attributes: { getPosition: { value: sup.positions, size: 2 } } }, buf.version);
       if (threshold === null) {
-        built = { version: buf.version, threshold, below: [doneTicketsLayer(buf, buf.version)], open: openTicketsLayer(buf, buf.version), late: overdueDotsLayer(overdue, buf.version), overdue };
+        built = { version: buf.version, threshold, below: [doneTicketsLayer(buf, buf.version)], open: openTicketsLayer(buf, buf.version), late: overdueDotsLayer(overdue, buf.version), marks, overdue };
       } else {
         const { dots, rest } = buf.split(threshold);
-        built = { version: buf.version, threshold, below: [hexTicketsLayer(rest, buf.version)], open: attentionLayer(dots, buf.version), late: overdueDotsLayer(overdue, buf.version), overdue };
+        built = { version: buf.version, threshold, below: [hexTicketsLayer(rest, buf.version)], open: attentionLayer(dots, buf.version), late: overdueDotsLayer(overdue, buf.version), marks, overdue };
       }
     }
     const breathing = haloBreathes(zoom, built.overdue.length);
-    const above = breathing ? [overdueLayer(built.overdue, now), built.open, built.late] : [built.open, built.late];
+    const above = breathing ? [overdueLayer(built.overdue, now), built.open, built.late, built.marks] : [built.open, built.late, built.marks];
     return { below: built.below, above, breathing };
   };
 }

@@ -4,6 +4,8 @@
 import { coverageCss } from '../map/coverageLayer.ts';
 import { setCoverage, usePatrol } from '../patrol/state.ts';
 import { timeOfDay } from './format.ts';
+import { useView } from '../view.ts';
+import { CITY_CODE } from '../config.ts';
 
 const pct = (c: number): string => `${Math.round(c * 100)}%`;
 const RANKED = 8;
@@ -19,8 +21,12 @@ export function CoverageToggle() {
 
 export function CoveragePanel() {
   const cov = usePatrol((s) => s.coverage);
+  const area = useView((v) => v.area);
   if (!cov.on) return null;
-  const data = cov.data;
+  // The view's area: a district's streets, a street (or the street of a community or grid) alone.
+  const city = !area || area === CITY_CODE;
+  const street = city ? '' : area.slice(0, Math.min(area.length, 9));
+  const data = cov.data && (city ? cov.data : { ...cov.data, streets: cov.data.streets.filter((s) => s.code.startsWith(street)), offGrid: cov.data.offGrid.filter((o) => o.grid.startsWith(area)) });
   return (
     <section className="coverage-panel card" data-testid="coverage-panel" data-occludes>
       <h2 className="card-title">今日巡查覆盖 · 街道排名</h2>

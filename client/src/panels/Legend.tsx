@@ -25,6 +25,10 @@ export function Legend() {
           {LIGHT_NAME[light]}
         </span>
       ))}
+      <span className="legend-item" data-mark="supervised">
+        <span className="dot dot-supervised" />
+        督办
+      </span>
       <span className="legend-sep" />
       {DONE.map(([status, fallback]) => (
         <span key={status} className="legend-item legend-done" data-status={status}>

@@ -29,11 +29,15 @@ const ADMIN_PASSWORD = `bench-${randomBytes(9).toString('base64url')}`;
  * it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes) (the benches measure what the server can
  * take, not the per-account limit, which is 1,200 writes a minute by default). `dir`: a data
  * directory to start on (a seeded store), kept when it stops; a fresh one otherwise. */
-export async function startServerChild(name: string, o: { dir?: string } = {}): Promise<ServerChild> {
+export async function startServerChild(name: string, o: { dir?: string; database?: { url: string; schema: string } } = {}): Promise<ServerChild> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), `one-net-${name}-`));
+  // The embedded store unless the bench gives a database (and a schema of its own): a
+  // DATABASE_URL in the bench's environment is not passed on, so benches never share one.
+  const { DATABASE_URL: _url, DATABASE_SCHEMA: _schema, ...env } = process.env;
+  const database = o.database ? { DATABASE_URL: o.database.url, DATABASE_SCHEMA: o.database.schema } : {};
   const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', join(root, 'server', 'index.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0', ADMIN_PASSWORD, RATE_WRITES_PER_MIN: '1000000000' },
+    env: { ...env, ...database, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SIMULATE: '0', ADMIN_PASSWORD, RATE_WRITES_PER_MIN: '1000000000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderrLines: ServerChild['stderrLines'] = [];
