@@ -100,6 +100,8 @@ export interface AppOptions {
   allowedOrigins?: string[];
   /** Where uploaded photos are kept (`<DATA_DIR>/photos`); without it uploads are a 503. */
   photosDir?: string;
+  /** This node's name among those sharing `photosDir` (photo-files.ts). */
+  photosNode?: string;
   /** Patrol: days of tracks kept, silence before a device shows offline, ms between frames. */
   patrol?: { retentionDays?: number; offlineAfterMs?: number; frameIntervalMs?: number };
   /** Cameras: the HLS address template (`{id}`; default CAMERA_HLS_URL, else the shipped test signal) and how many (default 20,000). */
@@ -192,6 +194,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     staticJson: createStaticJsonCache(),
     clock: defaultWorkClock,
     photosDir: opts.photosDir ?? null,
+    photosNode: opts.photosNode ?? 'local',
     patrol: createPatrol({ net: opts.net, tracks: opts.stores.tracks, locator, access: opts.stores.access, now, ...opts.patrol }),
     components: componentRegistry(opts.net, locator),
     cameras: createCameras({ net: opts.net, gridAt: locator.gridAt, store: opts.stores.cameras, live, now, hlsTemplate: opts.cameras?.hlsTemplate ?? process.env.CAMERA_HLS_URL, count: opts.cameras?.count }),

@@ -1,10 +1,15 @@
 // Settings from the environment, parsed once at start.
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Photo evidence: DATA_DIR/photos, or PHOTOS_DIR (a volume several nodes share); `node`
+   * names this node among them: its host and data directory, the same after a restart. */
+  photos: { dir: string; node: string };
   simulate: boolean;
   /** Simulated tickets per minute. */
   simRate: number;
@@ -27,10 +32,13 @@ function num(name: string, fallback: number): number {
 }
 
 export function readConfig(): Config {
+  const dataDir = resolve(process.env.DATA_DIR ?? 'var');
+  const node = `${hostname().replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40)}-${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`;
   return {
     port: num('PORT', 8080),
     host: process.env.HOST ?? '0.0.0.0',
-    dataDir: resolve(process.env.DATA_DIR ?? 'var'),
+    dataDir,
+    photos: { dir: process.env.PHOTOS_DIR ? resolve(process.env.PHOTOS_DIR) : join(dataDir, 'photos'), node },
     simulate: process.env.SIMULATE !== '0',
     simRate: num('SIM_RATE', 60),
     simSeed: num('SIM_SEED', Date.now() % 2 ** 32),

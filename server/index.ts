@@ -55,7 +55,7 @@ const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '').split(',').map((s) =>
 // Behind a balancer (scripts/cluster/haproxy.cfg.tmpl) every request comes from its address.
 const trustProxy = (process.env.TRUST_PROXY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const locator = createLocator(net);
-const app = await buildApp({ net, stores, locator, patrol: config.patrol, photosDir: join(config.dataDir, 'photos'), secret, cluster, allowedOrigins, trustProxy, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+const app = await buildApp({ net, stores, locator, patrol: config.patrol, photosDir: config.photos.dir, photosNode: config.photos.node, secret, cluster, allowedOrigins, trustProxy, clientDir: join(root, 'client', 'dist'), logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ port: config.port, host: config.host });
 
 const { port, address } = app.server.address() as { port: number; address: string };

@@ -59,7 +59,7 @@ export async function startNodes(name: string, count = 2, o: NodeOptions = {}): 
     // Every node finds its secret the production way: the first one makes it in Redis.
     const secret = await sharedSecret(cluster.link, '');
     const app = await buildApp({
-      net, locator, stores, cluster, secret, clientDir: null, photosDir: join(dir, 'photos'),
+      net, locator, stores, cluster, secret, clientDir: null, photosDir: join(dir, 'photos'), photosNode: `n${i + 1}`,
       now: o.now, maxEventLoopDelayMs: 0,
       // A test on a fake clock moves it by days: its tokens last.
       sessions: o.now ? { accessTtlMs: 365 * 86_400_000, refreshTtlMs: 730 * 86_400_000 } : undefined, deadlineClockMs: o.deadlineClockMs ?? 3_600_000, statsIntervalMs: o.statsIntervalMs,

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { gridOf, report, theNet } from './helpers.ts';
+import { photoForm, tinyJpeg } from './routes.examples.ts';
 import { startNodes, waitFor, type Nodes } from './cluster-harness.ts';
 import { decodePositionsFrame, POSITION_SCALE } from '../server/domain/positions-frame.ts';
 
@@ -40,6 +41,21 @@ const postTicket = async (url: string) => {
   expect(r.status).toBe(201);
   return (await r.json()) as { id: string };
 };
+
+describe('photos', () => {
+  it('sent through node A are served by node B (one photos directory)', async () => {
+    const t = await postTicket(A);
+    const form = photoForm(await tinyJpeg(200, 10, 30));
+    const up = await fetch(`${A}/api/tickets/${t.id}/photos`, { method: 'POST', headers: { ...admin.headers, ...form.headers }, body: form.payload });
+    expect(up.status, await up.clone().text()).toBe(201);
+    const { hash } = ((await up.json()) as { photo: { hash: string } }).photo;
+    for (const path of [`/api/photos/${hash}`, `/api/photos/${hash}/thumb`]) {
+      const r = await fetch(`${B}${path}`, { headers: admin.headers });
+      expect(r.status, path).toBe(200);
+      expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    }
+  });
+});
 
 describe('a wall on node B', () => {
   it('receives a ticket posted to node A, once', async () => {

@@ -200,7 +200,9 @@ describe('the wall in Chromium', () => {
     const session = cookies.find((c) => c.name === 'one_net_session')!;
     expect(session.httpOnly).toBe(true);
     const { sid } = JSON.parse(Buffer.from(session.value.split('.')[1], 'base64url').toString()) as { sid: string };
-    const expired = t.app.jwt.sign({ sid, iat: Math.floor(Date.now() / 1000) - 3600 }, { expiresIn: 60 }); // @fastify/jwt's clock is the real one
+    // Expired on the app's clock, which judges `exp` (server/auth/sessions.ts).
+    const nowS = Math.floor(now() / 1000);
+    const expired = t.app.jwt.sign({ sid, iat: nowS - 3600, exp: nowS - 3000 });
     await page.context().addCookies([{ ...session, value: expired }]);
     const second = otherGridOf(net, street.code, g.code);
     await clickGrid(page, second);

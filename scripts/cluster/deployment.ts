@@ -119,6 +119,9 @@ export async function startDeployment(o: DeploymentOptions): Promise<Deployment>
       PORT: String(node.port),
       HOST: '127.0.0.1',
       DATA_DIR: join(o.dir, node.name),
+      // One photos directory for every node (a shared volume in a real deployment): a
+      // photo sent through one node is served by all.
+      PHOTOS_DIR: join(o.dir, 'photos'),
       DATABASE_URL: o.databaseUrl,
       REDIS_URL: o.redisUrlOf?.(i) ?? o.redisUrl,
       SESSION_SECRET: o.sessionSecret,

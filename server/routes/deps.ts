@@ -39,6 +39,7 @@ export interface AppDeps {
   clock: WorkClock;
   /** Where photo evidence is kept (`<DATA_DIR>/photos`); null: this app keeps no photos. */
   photosDir: string | null;
+  photosNode: string;
   /** Devices, their live positions and tracks. */
   patrol: Patrol;
   /** City components (部件): their index, and their states as open tickets make them. */

@@ -121,9 +121,9 @@ async function readForm(req: FastifyRequest, files: PhotoFiles): Promise<Form> {
 }
 
 export const photoRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
-  const { net, store, rates, photosDir } = deps;
+  const { net, store, rates, photosDir, photosNode } = deps;
   const loop = loopService(deps);
-  const files = photosDir ? createPhotoFiles(photosDir) : null;
+  const files = photosDir ? createPhotoFiles(photosDir, photosNode) : null;
   if (files) await files.sweep();
   // Only in this plugin's context: every other route takes JSON only.
   await app.register(multipart, {

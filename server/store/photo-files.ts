@@ -6,7 +6,11 @@
 // Durability: an upload is streamed into `<photosDir>/tmp/`, hashed on the way, fsync'd,
 // then renamed into place (and the directory fsync'd) before the HTTP answer, so an
 // acknowledged photo survives a kill and no reader ever sees half a file. Temp files left
-// by a killed process are removed at start (one server per data directory).
+// by a killed process are removed at start. Several nodes may share one photos directory
+// (a shared volume: PHOTOS_DIR, docs/DEPLOY.md): each writes its temp files under its own
+// `tmp/<node>/` and sweeps only those, so a node starting never removes another's upload
+// in flight; the final rename is atomic and content-addressed, so two nodes storing the
+// same photo end with one file.
 //
 // The type is judged by the bytes (sharp reads the header, then decodes the whole image to
 // make the thumbnail), never by the client's file name or mimetype.
@@ -65,8 +69,10 @@ async function fsyncDir(dir: string): Promise<void> {
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
-export function createPhotoFiles(dir: string) {
-  const tmpDir = join(dir, 'tmp');
+/** `node`: this node's name among those sharing `dir` (stable across its restarts). */
+export function createPhotoFiles(dir: string, node = 'local') {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(node) || node === '.' || node === '..') throw new Error(`photo files: bad node name "${node}"`);
+  const tmpDir = join(dir, 'tmp', node);
   const originalDir = (hash: string) => join(dir, hash.slice(0, 2));
   const thumbDir = (hash: string) => join(dir, 'thumbs', hash.slice(0, 2));
   const thumbPath = (hash: string) => join(thumbDir(hash), `${hash}.webp`);
