@@ -46,7 +46,7 @@ describe('photos', () => {
   it('sent through node A are served by node B (one photos directory)', async () => {
     const t = await postTicket(A);
     const form = photoForm(await tinyJpeg(200, 10, 30));
-    const up = await fetch(`${A}/api/tickets/${t.id}/photos`, { method: 'POST', headers: { ...admin.headers, ...form.headers }, body: form.payload });
+    const up = await fetch(`${A}/api/tickets/${t.id}/photos`, { method: 'POST', headers: { ...admin.headers, ...form.headers }, body: new Uint8Array(form.payload) });
     expect(up.status, await up.clone().text()).toBe(201);
     const { hash } = ((await up.json()) as { photo: { hash: string } }).photo;
     for (const path of [`/api/photos/${hash}`, `/api/photos/${hash}/thumb`]) {
