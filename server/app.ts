@@ -195,9 +195,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     clock: defaultWorkClock,
     photosDir: opts.photosDir ?? null,
     photosNode: opts.photosNode ?? 'local',
+    registers: opts.stores.registers ?? null,
     patrol: createPatrol({ net: opts.net, tracks: opts.stores.tracks, locator, access: opts.stores.access, now, ...opts.patrol }),
     components: componentRegistry(opts.net, locator),
-    cameras: createCameras({ net: opts.net, gridAt: locator.gridAt, store: opts.stores.cameras, live, now, hlsTemplate: opts.cameras?.hlsTemplate ?? process.env.CAMERA_HLS_URL, count: opts.cameras?.count }),
+    cameras: createCameras({ net: opts.net, gridAt: locator.gridAt, store: opts.stores.cameras, registers: opts.stores.registers, live, now, hlsTemplate: opts.cameras?.hlsTemplate ?? process.env.CAMERA_HLS_URL, count: opts.cameras?.count }),
     statsPush: createStatsPush({ net: opts.net, store: opts.stores.tickets, kpi: opts.stores.kpi, now }, () => live.io, opts.statsIntervalMs),
     redisUp: cluster ? () => cluster.link.up() : null,
   };
@@ -208,6 +209,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }
   await startPatrol(app, deps.patrol, live, deps.store, singletons);
   deps.components.load(await deps.store.openWithComponent()); // states follow the open tickets, after a restart too
+  // On PostgreSQL the grids and components are in PostGIS too, answering spatial queries
+  // (the cameras are loaded with their catalogue, server/cameras/service.ts).
+  await opts.stores.registers?.sync({ net: opts.net, components: deps.components.data() });
   // On one node of several at a time; the fence of the lease it runs under is asked before
   // each ticket it acts on (tests tick it by hand, unfenced).
   let fence: Fence | null = null;

@@ -11,13 +11,15 @@ import type { CameraStatusStore } from '../store/cameras.ts';
 import { CAMERA_STATUSES, type CameraStatus } from '../domain/camera-id.ts';
 import { generateCameras, type CameraCatalogue } from './catalogue.ts';
 import { CameraIndex } from './index.ts';
+import type { CameraLookup, PgRegisters } from '../store/pg/registers.ts';
 
 /** The clip the project ships (data/video/test-signal), served by routes/video.ts. */
 export const TEST_SIGNAL_URL = '/video/test-signal/index.m3u8';
 
 export interface CameraState {
   catalogue: CameraCatalogue;
-  index: CameraIndex;
+  /** By place: the node's kdbush index, or PostGIS's on PostgreSQL (the same answers). */
+  index: CameraIndex | CameraLookup;
   /** Index into CAMERA_STATUSES per camera (0: online). */
   status: Uint8Array;
   /** When it was last set (epoch ms), 0 when never. */
@@ -39,6 +41,8 @@ export interface CameraOptions {
   net: Net;
   gridAt: (lon: number, lat: number) => string | null;
   store: CameraStatusStore;
+  /** PostgreSQL: the register is loaded into PostGIS, which answers the queries by place. */
+  registers?: PgRegisters;
   live: Live;
   now: () => number;
   /** e.g. `https://vms.example.gov.cn/hls/{id}/index.m3u8` (CAMERA_HLS_URL); default the test signal. */
@@ -60,7 +64,8 @@ export function createCameras(o: CameraOptions): Cameras {
       status[i] = CAMERA_STATUSES.indexOf(r.status);
       statusAt[i] = r.at;
     }
-    return { catalogue, index: new CameraIndex(catalogue), status, statusAt };
+    if (o.registers) await o.registers.sync({ cameras: catalogue });
+    return { catalogue, index: o.registers?.cameras ?? new CameraIndex(catalogue), status, statusAt };
   };
   const ready = () => (state ??= build().catch((e: unknown) => {
     state = null; // a store that failed once may answer next time

@@ -38,7 +38,7 @@ export const COMPONENTS_WIRE_VERSION = 1;
 
 export interface ComponentRegistry {
   data(): Components;
-  /** Ids of components inside [w, s, e, n] (the whole city when null) whose class bit is set in `mask` (bit c for class c). */
+  /** Ids of components inside [w, s, e, n] (the whole city when null) whose class bit is set in `mask` (bit c for class c), ascending. */
   query(bbox: readonly [number, number, number, number] | null, mask: number): number[];
   encode(ids: readonly number[]): Buffer;
   /** The state shown now (0, 1, 2): its own, or what its open tickets make it. */
@@ -117,7 +117,8 @@ export function componentRegistry(net: Net, locator: Locator): ComponentRegistry
         for (let i = 0; i < c.n; i++) if (all || (mask >> c.cls[i]) & 1) out.push(i);
         return out;
       }
-      const ids = index.range(bbox[0], bbox[1], bbox[2], bbox[3]);
+      // Ascending, as a whole-city pass and PostGIS (store/pg/registers.ts) give them.
+      const ids = index.range(bbox[0], bbox[1], bbox[2], bbox[3]).sort((a, b) => a - b);
       return all ? ids : ids.filter((i) => (mask >> c.cls[i]) & 1);
     },
     encode(ids) {

@@ -77,7 +77,7 @@ export const cameraRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     if (req.query.bbox) {
       const [w, so, e, n] = req.query.bbox.split(',').map(Number);
       if (w > e || so > n || Math.abs(w) > 180 || Math.abs(e) > 180 || Math.abs(so) > 90 || Math.abs(n) > 90) return sendError(reply, 400, 'bbox: west,south,east,north with west ≤ east, south ≤ north, inside ±180/±90');
-      hits = s.index.bbox(w, so, e, n);
+      hits = await s.index.bbox(w, so, e, n);
     } else hits = c.ids.keys();
     const status = req.query.status ? CAMERA_STATUSES.indexOf(req.query.status) : -1;
     const owner = req.query.owner ? CAMERA_OWNERS.indexOf(req.query.owner) : -1;
@@ -135,7 +135,7 @@ export const cameraRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     if (!r) return sendError(reply, 404, `id: no ticket ${req.params.id}`);
     const s = await cameras.ready();
     const p = req.principal!;
-    const near = s.index.nearest(r.lon, r.lat, req.query.limit, req.query.radius, (i) => inScope(p, s.catalogue.grid[i]));
+    const near = await s.index.nearest(r.lon, r.lat, req.query.limit, req.query.radius, (i) => inScope(p, s.catalogue.grid[i]));
     return { ticket: req.params.id, radiusM: req.query.radius, items: near.map(({ index, distanceM }) => ({ ...describe(s, index), distanceM })) };
   });
 };

@@ -31,7 +31,7 @@ function parseBbox(s: string | undefined): Bbox | null | string {
 }
 
 export const cityRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
-  const { net, components, locator, store } = deps;
+  const { net, components, locator, store, registers } = deps;
   const view = loopService(deps).view;
   const departmentName = (code: string) => deps.departments.byCode.get(code)?.name ?? code;
 
@@ -50,7 +50,8 @@ export const cityRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     if (typeof bbox === 'string') return sendError(reply, 400, bbox);
     let mask = 0;
     for (const c of (req.query.classes ?? '01,02,03,04,05,06').split(',')) mask |= 1 << Number(c);
-    const ids = components.query(bbox, mask);
+    // On PostgreSQL a box is PostGIS's question (the whole city stays a pass in memory).
+    const ids = registers && bbox ? await registers.componentsIn(bbox, mask) : components.query(bbox, mask);
     return reply.type('application/octet-stream').header('cache-control', 'no-store').send(components.encode(ids));
   });
 

@@ -1,5 +1,6 @@
 // What every route plugin receives (built once by app.ts).
 import type { Net } from '../net/types.ts';
+import type { PgRegisters } from '../store/pg/registers.ts';
 import type { AccessStore, AuditStore, KpiStore, TicketStore } from '../store/types.ts';
 import type { Locator } from '../geo/locator.ts';
 import type { NetTiles } from '../geo/tiles.ts';
@@ -18,6 +19,8 @@ import type { Cameras } from '../cameras/service.ts';
 export interface AppDeps {
   net: Net;
   store: TicketStore;
+  /** PostgreSQL: the registers in PostGIS, which answers the spatial queries (Stores.registers). */
+  registers: PgRegisters | null;
   kpi: KpiStore;
   access: AccessStore;
   audit: AuditStore;

@@ -1,5 +1,6 @@
-// One storage interface for the product; SQLite (embedded) implements it now, and a
-// PostgreSQL implementation will implement the same when DATABASE_URL is set.
+// One storage interface for the product; SQLite (embedded) implements it, and the
+// PostgreSQL stores (pg/) implement the same when DATABASE_URL is set.
+import type { PgRegisters } from './pg/registers.ts';
 import type { TrackStore } from './tracks.ts';
 import type { CameraStatusStore } from './cameras.ts';
 import type { Status, TicketInput, TicketRecord } from '../domain/ticket.ts';
@@ -164,6 +165,10 @@ export interface Stores {
   tracks: TrackStore;
   /** Cameras' last known status (store/cameras.ts). */
   cameras: CameraStatusStore;
+  /** The registers with a place (grids, components, cameras) in PostGIS, answering the
+   * spatial queries (pg/registers.ts); absent on the embedded store, where the node's
+   * in-memory indexes answer them. */
+  registers?: PgRegisters;
   /** Synchronous for SQLite; PostgreSQL ends its pool (awaited). */
   close(): void | Promise<void>;
 }

@@ -13,10 +13,12 @@ import { pgTicketStore } from './tickets.ts';
 import { pgKpiStore } from './kpi.ts';
 import { pgAccessStore } from './access.ts';
 import { pgAuditStore } from './audit.ts';
+import { pgRegisters, type PgRegisters } from './registers.ts';
 
 /** Every store of the product (types.ts Stores) on one pool, closed asynchronously. */
-export interface PgStores extends Omit<Stores, 'close'> {
+export interface PgStores extends Omit<Stores, 'close' | 'registers'> {
   pool: pg.Pool;
+  registers: PgRegisters;
   close(): Promise<void>;
 }
 
@@ -30,9 +32,12 @@ export function pgStores(pool: pg.Pool, opts: { positionsPage?: number } = {}): 
     audit: withPgErrors(pgAuditStore(pool)),
     tracks: withPgErrors(openPgTrackStore(pool)),
     cameras: withPgErrors(pgCameraStatusStore(pool)),
+    registers: registersWithErrors(pgRegisters(pool)),
     close: () => pool.end(),
   };
 }
+
+const registersWithErrors = (r: PgRegisters): PgRegisters => ({ ...withPgErrors(r), cameras: withPgErrors(r.cameras) });
 
 export interface OpenPgOptions {
   url: string;
