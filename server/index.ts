@@ -65,7 +65,7 @@ const self = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.i
 let simLines: string[] = ['  simulator: off', '  grid phones: none simulated'];
 const simulators = config.simulate
   ? (cluster?.singletons ?? localSingletons()).runOnce('simulator', async () => {
-    const s = await startSimulators({ baseUrl: `http://${self}:${port}`, net, access: stores.access, locator, dataDir: config.dataDir, config, log: app.log });
+    const s = await startSimulators({ baseUrl: `http://${self}:${port}`, net, access: stores.access, locator, phoneSecret: cluster ? { shared: secret } : { dataDir: config.dataDir }, config, log: app.log });
     simLines = s.lines;
     return () => s.stop();
   })

@@ -7,7 +7,7 @@ import { hash } from '@node-rs/argon2';
 import { testApp, theNet, type TestApp } from './helpers.ts';
 import { ensureSimAccounts } from '../server/sim/accounts.ts';
 import { startCitySimulation, type CitySimulation } from '../server/sim/city.ts';
-import { simPhones, startPhoneSim, type PhoneSim, type SimPhone } from '../server/sim/phones.ts';
+import { phoneSecret, simPhones, startPhoneSim, type PhoneSim, type SimPhone } from '../server/sim/phones.ts';
 import { defaultWorkClock } from '../server/domain/workclock.ts';
 
 const SPEED = 20_000;
@@ -31,7 +31,7 @@ describe('simulated grid phones report where they stand and take pushed checks',
     const credentials = { password: 'sim-test-password', passwordHash: await hash('sim-test-password', { memoryCost: 1024, timeCost: 1 }) };
     const accounts = await ensureSimAccounts(app.stores.access, app.net, fakeNow(), { credentials });
     // Every phone of 天宁区 (320402): enough phones per grid that most patrol findings there have one.
-    const all = await simPhones(app.stores.access, app.net, app.dir, fakeNow());
+    const all = await simPhones(app.stores.access, app.net, phoneSecret({ dataDir: app.dir }), fakeNow());
     devices = all.filter((p) => p.grid.code.startsWith('320402'));
     const { locator } = theNet();
     phones = startPhoneSim({ baseUrl: app.url, phones: devices, gridAt: (lon, lat) => locator.gridAt(lon, lat), clock, now: fakeNow, seed: 5, droppedShare: 0 });

@@ -29,12 +29,20 @@ export interface SimPhone {
   token: string;
 }
 
-/** One device token per phone, derived from a secret kept in DATA_DIR (mode 600), so a
- * restart finds the phones already registered and needs no new tokens. */
-export async function simPhones(access: AccessStore, net: Net, dataDir: string, now: number, limit = Infinity): Promise<SimPhone[]> {
-  const file = join(dataDir, 'sim-phones-secret');
+/** The secret the phones' tokens derive from. One node: kept in DATA_DIR (mode 600), so a
+ * restart finds the phones registered and needs no new tokens. Several nodes: derived from
+ * the deployment's shared session secret, so the node the simulator moves to when its node
+ * dies derives the same tokens (from its own DATA_DIR it would find every phone registered
+ * under another token, and simulate none). */
+export function phoneSecret(o: { dataDir: string } | { shared: string }): string {
+  if ('shared' in o) return createHmac('sha256', o.shared).update('one-net:sim-phones').digest('base64url');
+  const file = join(o.dataDir, 'sim-phones-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
-  const secret = readFileSync(file, 'utf8').trim();
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** One device token per phone, derived from `secret` (phoneSecret) and the phone's id. */
+export async function simPhones(access: AccessStore, net: Net, secret: string, now: number, limit = Infinity): Promise<SimPhone[]> {
   const phones: SimPhone[] = [];
   const carriers = [...net.workers.values()].filter((w: { carriesPhone?: boolean }) => w.carriesPhone !== false).sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const w of carriers) {

@@ -12,7 +12,7 @@ import type { Locator } from '../geo/locator.ts';
 import { simulatorKey } from '../auth/bootstrap.ts';
 import { simSpeedFromEnv, startCitySimulation } from './city.ts';
 import { ensureSimAccounts } from './accounts.ts';
-import { simPhones, startPhoneSim } from './phones.ts';
+import { phoneSecret, simPhones, startPhoneSim } from './phones.ts';
 import { startCameraSim } from './cameras.ts';
 import { defaultWorkClock } from '../domain/workclock.ts';
 
@@ -21,7 +21,8 @@ export interface SimulatorsOptions {
   net: Net;
   access: AccessStore;
   locator: Locator;
-  dataDir: string;
+  /** Where the phones' token secret is kept (one node), or the deployment's shared secret (several). */
+  phoneSecret: { dataDir: string } | { shared: string };
   config: { simRate: number; simSeed: number; simPhones: number; simNightShare: number };
   log: FastifyBaseLogger;
 }
@@ -35,7 +36,7 @@ export async function startSimulators(o: SimulatorsOptions) {
 
   // The grid phones: SIM_PHONES of the net's phone carriers (all by default) walk their grids
   // and send fixes through /osmand, each with its own device token.
-  const phoneDevices = config.simPhones > 0 ? await simPhones(o.access, net, o.dataDir, Date.now(), config.simPhones) : [];
+  const phoneDevices = config.simPhones > 0 ? await simPhones(o.access, net, phoneSecret(o.phoneSecret), Date.now(), config.simPhones) : [];
   const phones = phoneDevices.length > 0
     ? startPhoneSim({
       baseUrl: o.baseUrl, phones: phoneDevices,
