@@ -52,17 +52,8 @@ export async function withTx<T>(pool: pg.Pool, locks: string[], fn: (c: pg.PoolC
 /** The fix columns of track_log and track_last, in table order. */
 export const FIX_COLUMNS = 'device, t, lon, lat, speed, bearing, altitude, accuracy, battery';
 
-export interface FixRow {
-  device: string;
-  t: number | string;
-  lon: number;
-  lat: number;
-  speed: number | null;
-  bearing: number | null;
-  altitude: number | null;
-  accuracy: number | null;
-  battery: number | null;
-}
+/** A row as `pg` gives it: a fix whose BIGINT time may arrive as a string. */
+export type FixRow = Omit<Fix, 't'> & { t: number | string };
 
 /** A stored row as a fix. The values were quantised before they were written, and float8
  * round-trips a double exactly, so this equals what the codec would decode. */
