@@ -4,7 +4,7 @@
 // checks the session and its holder in the store, so a sign-out, a disabled account or a
 // revoked display takes effect at once. Integrations send an API key instead.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AccessStore, SessionRecord } from '../store/types.ts';
+import type { AccessStore, SessionRecord, SessionWithOwner } from '../store/types.ts';
 import type { Principal } from './principal.ts';
 import { newId, newToken, tokenHash } from './tokens.ts';
 
@@ -70,20 +70,25 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
     return { token, expiresAt: new Date(exp).toISOString(), refreshToken, refreshExpiresAt: new Date(refreshExpiresAt).toISOString(), sid };
   }
 
-  async function principalOfSession(s: SessionRecord | undefined): Promise<Principal | null> {
+  /** Who a session stands for now: nobody once it is revoked or expired, or its account is
+   * disabled or gone, or its display revoked. */
+  function principalOf(found: SessionWithOwner | undefined): Principal | null {
+    const s = found?.session;
     if (!s || s.revokedAt !== null || s.expiresAt <= now()) return null;
     if (s.kind === 'account') {
-      const a = await store.account(s.principalId);
+      const a = found!.account;
       if (!a || a.disabled) return null;
       return {
         kind: 'account', id: a.username, name: a.name, role: a.role, scope: a.scope, sid: s.sid,
         ...(a.department ? { department: a.department } : {}), ...(a.grids.length ? { grids: a.grids } : {}),
       };
     }
-    const d = await store.issued('display', s.principalId);
+    const d = found!.display;
     if (!d || d.revokedAt !== null) return null;
     return { kind: 'display', id: d.id, name: d.name, role: 'display', scope: d.scope, sid: s.sid };
   }
+
+  const principalOfSession = async (s: SessionRecord): Promise<Principal | null> => principalOf(await store.sessionWithOwner(s.sid));
 
   async function principalOfToken(token: string): Promise<Authenticated> {
     let claims: Claims;
@@ -94,7 +99,7 @@ export function createSessions(app: FastifyInstance, store: AccessStore, now: ()
     }
     if (typeof claims?.sid !== 'string' || typeof claims.exp !== 'number') return { principal: null, problem: 'token: not valid' };
     if (claims.exp * 1000 <= now()) return { principal: null, problem: 'token: expired; refresh it (POST /api/auth/refresh) or sign in again' };
-    const principal = await principalOfSession(await store.session(claims.sid));
+    const principal = principalOf(await store.sessionWithOwner(claims.sid));
     return principal ? { principal } : { principal: null, problem: 'token: the session has ended; sign in again' };
   }
 

@@ -113,6 +113,17 @@ export function sqliteAccessStore(db: Database.Database): AccessStore {
       const r = q.session.get(sid) as SessionRow | undefined;
       return r && session(r);
     },
+    async sessionWithOwner(sid) {
+      const r = q.session.get(sid) as SessionRow | undefined;
+      if (!r) return undefined;
+      const s = session(r);
+      if (s.kind === 'account') {
+        const a = q.account.get(s.principalId) as AccountRow | undefined;
+        return { session: s, ...(a ? { account: account(a) } : {}) };
+      }
+      const d = q.issued.get('display', s.principalId) as IssuedRow | undefined;
+      return { session: s, ...(d ? { display: issued(d) } : {}) };
+    },
     async sessionByRefresh(hash) {
       const r = q.sessionByRefresh.get(hash, hash) as SessionRow | undefined;
       return r && session(r);

@@ -59,6 +59,24 @@ export function accessStoreConformance(name: string, make: () => Promise<Made>) 
       expect((await access.session('s3'))?.revokedAt).toBeNull(); // a display's session of the same id is another principal
     }));
 
+    it("finds a session with its account or display in one lookup, as each store reads them alone", withStore(make, async ({ stores: { access } }) => {
+      const a = await access.createAccount({ username: 'wang', name: '王五', role: 'worker', scope: '320402001001001', department: 'cgj', grids: ['320402001001001'], passwordHash: 'h' }, T);
+      const d = await access.issue('display', { id: 'wall-1', name: '大屏', scope: '320400', workerId: null, tokenHash: 'th', createdBy: 'admin', createdAt: T });
+      await access.createSession({ sid: 'sa', kind: 'account', principalId: 'wang', refreshHash: 'ra', createdAt: T, expiresAt: T + 100 });
+      await access.createSession({ sid: 'sd', kind: 'display', principalId: 'wall-1', refreshHash: 'rd', createdAt: T, expiresAt: T + 100 });
+      await access.createSession({ sid: 'sx', kind: 'account', principalId: 'gone', refreshHash: 'rx', createdAt: T, expiresAt: T + 100 });
+      await access.createSession({ sid: 'sw', kind: 'display', principalId: 'wang', refreshHash: 'rw', createdAt: T, expiresAt: T + 100 });
+      expect(await access.sessionWithOwner('sa')).toEqual({ session: await access.session('sa'), account: a });
+      expect(await access.sessionWithOwner('sd')).toEqual({ session: await access.session('sd'), display: d });
+      expect(await access.sessionWithOwner('sx')).toEqual({ session: await access.session('sx') }); // its account is gone
+      expect(await access.sessionWithOwner('sw')).toEqual({ session: await access.session('sw') }); // a display's session never finds an account
+      expect(await access.sessionWithOwner('nope')).toBeUndefined();
+      await access.revokeIssued('display', 'wall-1', T + 5);
+      await access.revokeSession('sa', T + 6);
+      expect((await access.sessionWithOwner('sd'))?.display?.revokedAt).toBe(T + 5);
+      expect((await access.sessionWithOwner('sa'))?.session.revokedAt).toBe(T + 6);
+    }));
+
     it('issues displays, devices and keys by kind, finds them by token hash, revokes them', withStore(make, async ({ stores: { access } }) => {
       const d = await access.issue('display', { id: 'd1', name: '大屏', scope: '320400', workerId: null, tokenHash: 't1', createdBy: 'admin', createdAt: T });
       expect(d).toEqual({ id: 'd1', name: '大屏', scope: '320400', workerId: null, tokenHash: 't1', createdBy: 'admin', createdAt: T, revokedAt: null });

@@ -58,6 +58,15 @@ export function pgAccessStore(pool: pg.Pool): AccessStore {
         [s.sid, s.kind, s.principalId, s.refreshHash, s.createdAt, s.expiresAt]);
     },
     session: (sid) => one('SELECT * FROM sessions WHERE sid = $1', [sid], session),
+    // Rows as JSON with their column names, so the same mappers read them.
+    sessionWithOwner: (sid) => one(`SELECT row_to_json(s) AS s, row_to_json(a) AS a, row_to_json(i) AS i FROM sessions s
+      LEFT JOIN accounts a ON s.kind = 'account' AND a.username = s.principal_id
+      LEFT JOIN issued i ON s.kind = 'display' AND i.kind = 'display' AND i.id = s.principal_id
+      WHERE s.sid = $1`, [sid], (r) => ({
+      session: session(r.s as R),
+      ...(r.a ? { account: account(r.a as R) } : {}),
+      ...(r.i ? { display: issued(r.i as R) } : {}),
+    })),
     // Two lookups, each by its own index (an OR would scan): the current hash first.
     async sessionByRefresh(hash) {
       return (await one('SELECT * FROM sessions WHERE refresh_hash = $1', [hash], session))
