@@ -23,6 +23,8 @@ import { EntryQueue, type Pending } from './queue.ts';
 import { CaseRunner } from './paths.ts';
 
 const HOUR = 3_600_000;
+/** KPI rows handed on per `batch()` (~8 MB of encoded rows). */
+const KPI_BATCH = 32_768;
 
 export interface GenerateOptions {
   count: number;
@@ -31,7 +33,7 @@ export interface GenerateOptions {
   endMs: number;
   /** The store's last ticket sequence so far (0 in a new store): tickets get the next ones. */
   base: number;
-  /** `batch()` is called after every this many tickets. */
+  /** `batch()` is called after every this many tickets (and every KPI_BATCH KPI rows). */
   batch: number;
 }
 
@@ -121,7 +123,8 @@ export function generate(o: GenerateOptions, sink: Sink): { tickets: number; kpi
   let kpiRows = 0;
   for (const r of tally.rows()) {
     sink.kpi(r.dim, r.key, r.day, r.counts);
-    kpiRows++;
+    // In batches too, so they are written while the next ones are made.
+    if (++kpiRows % KPI_BATCH === 0) sink.batch();
   }
   sink.batch();
   sink.log(`seed:history ${kpiRows} kpi rows, ${since()}`);
