@@ -7,8 +7,8 @@ import { loadNet } from '../../server/net/load.ts';
 import { loadDepartments } from '../../server/domain/departments.ts';
 import { loadCatalogue } from '../../server/domain/catalogue.ts';
 import { defaultWorkClock } from '../../server/domain/workclock.ts';
-import { AREA_BOUND_LENGTHS, areaBoundKey, kpiDelta, type AreaBoundDimension, type Dimension } from '../../server/domain/kpi.ts';
-import { reportedState, reportedTimes, type TimelineEntry } from '../../server/domain/loop.ts';
+import { kpiCounts, type Dimension } from '../../server/domain/kpi.ts';
+import { reportedState, reportedTimes, type LoopState, type TimelineEntry } from '../../server/domain/loop.ts';
 import { SOURCE_CODES, type Source, type TicketInput } from '../../server/domain/ticket.ts';
 import { dayCST } from '../../server/domain/day.ts';
 import { CITY_CODE } from '../../server/net/codes.ts';
@@ -18,10 +18,13 @@ import type { NewTicket } from '../../server/store/types.ts';
 import { createWorld } from './world.ts';
 import { schedule } from './calendar.ts';
 import { kpiTally } from './kpi-tally.ts';
+import { seedKpiKeys } from './kpi-keys.ts';
 import { EntryQueue, type Pending } from './queue.ts';
 import { CaseRunner } from './paths.ts';
 
 const HOUR = 3_600_000;
+/** KPI rows handed on per `batch()` (~8 MB of encoded rows). */
+const KPI_BATCH = 32_768;
 
 export interface GenerateOptions {
   count: number;
@@ -30,7 +33,7 @@ export interface GenerateOptions {
   endMs: number;
   /** The store's last ticket sequence so far (0 in a new store): tickets get the next ones. */
   base: number;
-  /** `batch()` is called after every this many tickets. */
+  /** `batch()` is called after every this many tickets (and every KPI_BATCH KPI rows). */
   batch: number;
 }
 
@@ -66,23 +69,15 @@ export function generate(o: GenerateOptions, sink: Sink): { tickets: number; kpi
   const rand = mulberry32(o.seed);
   const world = createWorld(net, catalogue, departments, o.seed, rand);
   const sched = schedule(o.count, o.endMs, clock, rand);
-  const keys: { dim: Dimension; key: string }[] = [
-    ...[...net.areas.keys()].map((key) => ({ dim: 'area' as const, key })),
-    ...departments.list.map((d) => ({ dim: 'department' as const, key: d.code })),
-    ...departments.platforms.map((p) => ({ dim: 'platform' as const, key: p.code })),
-    ...catalogue.items.map((it) => ({ dim: 'item' as const, key: it.code })),
-    ...SOURCE_CODES.map((key) => ({ dim: 'source' as const, key })),
-  ];
-  // The same per district and street (server/domain/kpi.ts AREA_BOUND).
-  const values: [Dimension, string[]][] = [
-    ['area_department', departments.list.map((d) => d.code)], ['area_platform', departments.platforms.map((p) => p.code)],
-    ['area_item', catalogue.items.map((it) => it.code)], ['area_source', [...SOURCE_CODES]],
-  ];
-  for (const area of net.areas.keys()) {
-    for (const [dim, vs] of values) if (AREA_BOUND_LENGTHS[dim as AreaBoundDimension].includes(area.length)) for (const v of vs) keys.push({ dim, key: areaBoundKey(area, v) });
-  }
-  const tally = kpiTally(keys, sched.firstDay, dayCST(o.endMs - 1));
-  const runner = new CaseRunner({ world, catalogue, departments, clock, rand, tally, endMs: o.endMs });
+  const keyTable = seedKpiKeys(net.areas.keys(), world.grids.map((g) => g.code), {
+    department: departments.list.map((d) => d.code), platform: departments.platforms.map((p) => p.code),
+    item: catalogue.items.map((it) => it.code), source: SOURCE_CODES,
+  }, CITY_CODE);
+  const tally = kpiTally(keyTable.keys, keyTable.parents, sched.firstDay, dayCST(o.endMs - 1));
+  /** What a step adds to the KPIs: kpiDelta's counters under its keys (kpi-keys.ts). */
+  const count = (before: LoopState | null, after: LoopState, entry: TimelineEntry, source: string) =>
+    tally.add(keyTable.leaves(after, source), dayCST(entry.at), kpiCounts(before, after, entry, clock.workingMsBetween));
+  const runner = new CaseRunner({ world, catalogue, departments, clock, rand, count, endMs: o.endMs });
   const queue = new EntryQueue();
   const take = (p: Pending) => sink.timeline(p.ticket, p.entry);
   const lastInGrid = new Int32Array(world.grids.length);
@@ -108,7 +103,7 @@ export function generate(o: GenerateOptions, sink: Sink): { tickets: number; kpi
       const t: NewTicket = { input, gridCode: grid.code, createdAt: at, state, reportedBy: who.by, reporterRole: who.role, crs: who.crs, searchText: world.placeNames(g) };
       if (source === 'patrol') t.clientId = world.clientId();
       const first = reportEntry(t);
-      tally.add(kpiDelta(null, state, first, CITY_CODE, clock.workingMsBetween, source));
+      count(null, state, first, source);
       const seq = o.base + n + 1;
       const run = runner.run({ seq, gridIndex: g, source, category: report.category, item: report.item, state, earlier: lastInGrid[g] || null });
       tally.flush();
@@ -124,12 +119,14 @@ export function generate(o: GenerateOptions, sink: Sink): { tickets: number; kpi
   }
   queue.drainAll(take);
   sink.batch();
-  sink.log(`seed:history ${n} tickets generated, ${since()}; ${tally.size} kpi rows`);
+  sink.log(`seed:history ${n} tickets generated, ${since()}`);
   let kpiRows = 0;
   for (const r of tally.rows()) {
     sink.kpi(r.dim, r.key, r.day, r.counts);
-    kpiRows++;
+    // In batches too, so they are written while the next ones are made.
+    if (++kpiRows % KPI_BATCH === 0) sink.batch();
   }
   sink.batch();
+  sink.log(`seed:history ${kpiRows} kpi rows, ${since()}`);
   return { tickets: n, kpiRows };
 }

@@ -1,13 +1,13 @@
 // One seeded ticket's way through the closed loop: every step is the real domain's `act()`
 // (server/domain/loop.ts) with a system-like actor of the right role and place, at an
-// instant on the working-day clock, and its KPI delta is the real `kpiDelta`; so states,
-// timelines, yellow/deadline instants and counters are what the live product would have
-// stored. Between steps the deadline clock is played as it runs live (server/loop/
-// deadline-clock.ts): a light that turns red while the case is open gets one automatic 督办
-// from the system at the clock's next tick. Nothing happens at or after the history's end:
-// a case whose next step would fall later stays where it is (the open tail).
+// instant on the working-day clock, and its KPI counters are the real `kpiCounts` under
+// `kpiKeys`' keys; so states, timelines, yellow/deadline instants and counters are what
+// the live product would have stored. Between steps the deadline clock is played as it
+// runs live (server/loop/deadline-clock.ts): a light that turns red while the case is open
+// gets one automatic 督办 from the system at the clock's next tick. Nothing happens at or
+// after the history's end: a case whose next step would fall later stays where it is (the
+// open tail).
 import { act, type Action, type Actor, type Context, type LoopState, type TimelineEntry } from '../../server/domain/loop.ts';
-import { kpiDelta } from '../../server/domain/kpi.ts';
 import type { Catalogue, CatalogueItem, Level } from '../../server/domain/catalogue.ts';
 import type { Departments } from '../../server/domain/departments.ts';
 import type { WorkClock } from '../../server/domain/workclock.ts';
@@ -15,7 +15,6 @@ import type { Category, Source, Status } from '../../server/domain/ticket.ts';
 import { ticketId } from '../../server/domain/ticket.ts';
 import { AUTO_SUPERVISE_NOTE } from '../../server/loop/deadline-clock.ts';
 import { CITY_CODE } from '../../server/net/codes.ts';
-import type { KpiTally } from './kpi-tally.ts';
 import type { Rand, World } from './world.ts';
 
 const HOUR = 3_600_000;
@@ -68,7 +67,8 @@ export interface PathDeps {
   departments: Departments;
   clock: WorkClock;
   rand: Rand;
-  tally: KpiTally;
+  /** Counts a step in the KPIs (generate.ts: kpiDelta's counters under its keys). */
+  count(before: LoopState | null, after: LoopState, entry: TimelineEntry, source: string): void;
   /** The history's end: nothing happens at or after it. */
   endMs: number;
 }
@@ -261,7 +261,7 @@ const REASONS: Record<Source, readonly ('invalid' | 'duplicate' | 'out_of_scope'
 class Run {
   state!: LoopState;
   /** The case's channel: its counters are kept per source too. */
-  source: string | null = null;
+  source = '';
   t = 0;
   entries: TimelineEntry[] = [];
   private ended = false;
@@ -312,7 +312,7 @@ class Run {
     this.ctx.now = at;
     const o = act(this.state, action, this.ctx);
     if (!o.ok) throw new Error(`seed: ${action.action} by ${actor.id} refused (${o.status}): ${o.message}`);
-    this.d.tally.add(kpiDelta(this.state, o.next, o.entry, CITY_CODE, this.d.clock.workingMsBetween, this.source));
+    this.d.count(this.state, o.next, o.entry, this.source);
     this.state = o.next;
     this.entries.push(o.entry);
     this.t = at;

@@ -51,8 +51,9 @@ export function areaKeys(gridCode: string, cityCode: string): string[] {
   return [cityCode, gridCode.slice(0, 6), gridCode.slice(0, 9), gridCode.slice(0, 12), gridCode];
 }
 
-/** The counters one step adds. `workingMs(a, b)`: working time between two instants. */
-export function kpiDelta(before: LoopState | null, after: LoopState, entry: TimelineEntry, cityCode: string, workingMs: (a: number, b: number) => number, source?: string | null): KpiDelta {
+/** The counters one step adds (a step that moves none adds no row anywhere).
+ * `workingMs(a, b)`: working time between two instants. */
+export function kpiCounts(before: LoopState | null, after: LoopState, entry: TimelineEntry, workingMs: (a: number, b: number) => number): Partial<Counts> {
   const c: Partial<Counts> = {};
   const add = (k: Counter, n = 1) => (c[k] = (c[k] ?? 0) + n);
   /** The step that just ended, timed from its start. */
@@ -84,17 +85,29 @@ export function kpiDelta(before: LoopState | null, after: LoopState, entry: Time
     add('closed');
     if (after.onTime) add('closed_on_time');
   }
+  return c;
+}
+
+/** The values a ticket is counted under besides its area, per dimension: its department,
+ * platform and item once it has them, and its channel. */
+export const VALUE_DIMENSIONS = ['department', 'platform', 'item', 'source'] as const;
+
+/** The keys a ticket in state `after` counts under: its area at every level, each value
+ * alone, then each value within the areas AREA_BOUND_LENGTHS keeps (its district, street). */
+export function kpiKeys(after: Pick<LoopState, 'gridCode' | 'department' | 'platform' | 'item'>, cityCode: string, source?: string | null): KpiDelta['keys'] {
   const keys: KpiDelta['keys'] = areaKeys(after.gridCode, cityCode).map((key) => ({ dim: 'area' as const, key }));
-  if (after.department) keys.push({ dim: 'department', key: after.department });
-  if (after.platform) keys.push({ dim: 'platform', key: after.platform });
-  if (after.item) keys.push({ dim: 'item', key: after.item });
-  if (source) keys.push({ dim: 'source', key: source });
-  const district = after.gridCode.slice(0, 6), street = after.gridCode.slice(0, 9);
-  if (after.department) keys.push({ dim: 'area_department', key: areaBoundKey(district, after.department) }, { dim: 'area_department', key: areaBoundKey(street, after.department) });
-  if (after.platform) keys.push({ dim: 'area_platform', key: areaBoundKey(district, after.platform) }, { dim: 'area_platform', key: areaBoundKey(street, after.platform) });
-  if (after.item) keys.push({ dim: 'area_item', key: areaBoundKey(district, after.item) });
-  if (source) keys.push({ dim: 'area_source', key: areaBoundKey(district, source) }, { dim: 'area_source', key: areaBoundKey(street, source) });
-  return { day: dayCST(entry.at), counters: c, keys };
+  const values = [after.department, after.platform, after.item, source];
+  for (let i = 0; i < VALUE_DIMENSIONS.length; i++) if (values[i]) keys.push({ dim: VALUE_DIMENSIONS[i], key: values[i]! });
+  for (let i = 0; i < VALUE_DIMENSIONS.length; i++) {
+    const bound = AREA_BOUND[VALUE_DIMENSIONS[i]];
+    if (values[i]) for (const length of AREA_BOUND_LENGTHS[bound]) keys.push({ dim: bound, key: areaBoundKey(after.gridCode.slice(0, length), values[i]!) });
+  }
+  return keys;
+}
+
+/** What one step adds: its counters, on the day it happened, under every key of its ticket. */
+export function kpiDelta(before: LoopState | null, after: LoopState, entry: TimelineEntry, cityCode: string, workingMs: (a: number, b: number) => number, source?: string | null): KpiDelta {
+  return { day: dayCST(entry.at), counters: kpiCounts(before, after, entry, workingMs), keys: kpiKeys(after, cityCode, source) };
 }
 
 export const zeroCounts = (): Counts => Object.fromEntries(COUNTERS.map((k) => [k, 0])) as Counts;
